@@ -1,0 +1,51 @@
+"""The `alcsim` command line."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+import click
+
+
+@click.group()
+def main() -> None:
+    """alcsim: fakes of Alcméon environments and Salesforce orgs, and the connector between them."""
+
+
+@main.group()
+def serve() -> None:
+    """Serve one fake until Ctrl-C."""
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+
+
+@serve.command("salesforce")
+@click.option("--port", default=8443, show_default=True, help="HTTPS port (0 picks a free one).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Keep the org's records here across restarts.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Org configuration (YAML).")
+@click.option("--seed-file", type=click.Path(exists=True, dir_okay=False), help="Records to create at start (JSON or YAML).")
+def serve_salesforce(port: int, data_dir: str | None, config_file: str | None, seed_file: str | None) -> None:
+    """One Salesforce org with the Alcméon package; prints one JSON line of connection details."""
+    from simulators.salesforce import seeding
+    from simulators.salesforce.config import OrgConfig
+    from simulators.salesforce.running import start_org
+
+    config = OrgConfig.from_file(config_file) if config_file else OrgConfig()
+    running = start_org(config, port=port, data_dir=data_dir)
+    if seed_file:
+        seeding.seed(running.org, seeding.load(seed_file))
+    click.echo(json.dumps(running.describe()), nl=True)
+    try:
+        _wait_for_interrupt()
+    finally:
+        running.stop()

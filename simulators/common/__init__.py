@@ -1,0 +1,1 @@
+"""Pieces every fake shares: TLS, clock, seeded ids, journal, fault rules, server runner, admin API."""

@@ -1,0 +1,48 @@
+"""pytest fixtures for alcsim's fakes, registered through the `pytest11` entry point.
+
+`sf_org` starts an isolated org on a free port for one test and gives its URLs, credentials, CA
+bundle and a ready simple-salesforce client; `sf_org_factory` starts more with their own config.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulators.common.clock import Clock
+
+
+@pytest.fixture
+def sf_clock() -> Clock:
+    """A clock the test may move; the org under test reads time from it."""
+    return Clock()
+
+
+@pytest.fixture
+def sf_org_factory(sf_clock, tmp_path):
+    from simulators.salesforce.config import OrgConfig
+    from simulators.salesforce.running import start_org
+
+    started = []
+
+    def start(config: OrgConfig | dict | None = None, data_dir=None, clock: Clock | None = None):
+        if isinstance(config, dict):
+            config = OrgConfig.from_dict(config)
+        running = start_org(config, data_dir=data_dir, clock=clock or sf_clock)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def sf_org(sf_org_factory):
+    """A running org with the package at its current version; `.client()` is a simple-salesforce client."""
+    return sf_org_factory()
+
+
+@pytest.fixture
+def sf(sf_org):
+    """A ready simple-salesforce client on `sf_org`."""
+    return sf_org.client()

@@ -1,0 +1,1 @@
+"""A fake Salesforce org with the Alcméon package installed, served over HTTPS."""

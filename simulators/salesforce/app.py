@@ -1,0 +1,125 @@
+"""The org's Flask app: session guard, API limits, Salesforce's error envelope, and the admin API."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from simulators.common.admin import admin_blueprint, instrument
+from simulators.common.faults import FaultRules
+from simulators.common.journal import Journal
+
+from . import errors, seeding
+from .org import Org
+from .routes import auth, composite, misc, sobjects
+from .routes.common import error_response, respond
+
+# Routes that answer without a session: the logins and the admin health check.
+OPEN_ENDPOINTS = {"auth.token", "auth.soap_login", "auth.revoke", "sim_admin.health"}
+log = logging.getLogger("alcsim.salesforce")
+
+
+class OrgSimulator:
+    """What the common admin API needs from an org: state, journal, faults and the vendor's envelope."""
+
+    def __init__(self, org: Org):
+        self.org = org
+        self.clock = org.clock
+        self.journal = Journal()
+        self.faults = FaultRules(org.config.seed)
+
+    def reset(self) -> None:
+        self.org.reset()
+        self.org.sessions.clear()
+        self.org.api_usage.reset()
+
+    def snapshot(self, name: str) -> None:
+        self.org.snapshot(name)
+
+    def restore(self, name: str) -> bool:
+        return self.org.restore(name)
+
+    def seed(self, payload: dict):
+        try:
+            return jsonify(seeding.seed(self.org, payload)), 201
+        except errors.SalesforceError as exc:
+            return error_response(exc)
+
+    def vendor_error(self, status: int, code: str, message: str):
+        return respond([{"message": message, "errorCode": code}], status)
+
+    def admin_denied(self):
+        try:
+            g.session = self.org.sessions.check(request.headers.get("Authorization"))
+        except errors.SalesforceError as exc:
+            return error_response(exc)
+        return None
+
+
+def create_app(org: Org) -> Flask:
+    app = Flask("alcsim.salesforce")
+    app.config["ORG"] = org
+    app.url_map.strict_slashes = False
+    sim = OrgSimulator(org)
+    app.extensions["alcsim"] = sim
+    instrument(app, sim)
+
+    @app.before_request
+    def guard():
+        if request.endpoint in OPEN_ENDPOINTS or request.blueprint == "sim_admin":
+            return None
+        # Unknown paths are answered 401 too: without a session nothing of the org is visible.
+        g.session = org.sessions.check(request.headers.get("Authorization"))
+        if request.path.startswith("/services/data") and not request.environ.get("alcsim.subrequest"):
+            org.api_usage.count()
+        return None
+
+    @app.after_request
+    def limit_info(response):
+        if request.path.startswith("/services/data") and g.get("session") is not None:
+            response.headers["Sforce-Limit-Info"] = org.api_usage.header()
+        return response
+
+    @app.errorhandler(errors.MultipleMatches)
+    def multiple(exc: errors.MultipleMatches):
+        version = g.get("api_version", org.api_version)
+        return respond([f"/services/data/v{version}/sobjects/{exc.sobject}/{i}" for i in exc.ids], 300)
+
+    @app.errorhandler(errors.SalesforceError)
+    def salesforce_error(exc: errors.SalesforceError):
+        return error_response(exc)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code == 405:
+            allowed = ",".join(sorted(m for m in (exc.valid_methods or []) if m not in ("OPTIONS",)))
+            response = respond(
+                [{"message": f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}", "errorCode": "METHOD_NOT_ALLOWED"}], 405
+            )
+            response.headers["Allow"] = allowed
+            return response
+        if exc.code == 404:
+            return respond([{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}], 404)
+        return respond([{"message": exc.description or exc.name, "errorCode": exc.name.upper().replace(" ", "_")}], exc.code or 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        # Never a stack trace on the wire; the log keeps it for whoever runs the fake.
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return respond([{"message": "An unexpected error occurred. Please include this ErrorId if you contact support", "errorCode": "UNKNOWN_EXCEPTION"}], 500)
+
+    for bp in (auth.bp, misc.versions_bp, misc.bp, sobjects.bp, composite.bp):
+        app.register_blueprint(bp)
+    try:
+        from .routes import query
+    except ImportError:  # the SOQL routes arrive with the SOQL engine
+        query = None
+    if query is not None:
+        app.register_blueprint(query.bp)
+    from .openapi import bp as openapi_bp
+
+    app.register_blueprint(openapi_bp)
+    app.register_blueprint(admin_blueprint(sim))
+    return app

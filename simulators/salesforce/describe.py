@@ -1,0 +1,133 @@
+"""Describe payloads from the metadata: global describe, basic info and the sObject describe (SC 4)."""
+
+from __future__ import annotations
+
+from .org import MASTER_RECORD_TYPE_ID, Org
+from .schema import SObject
+from .store import quote
+
+
+def _urls(sobject: SObject, version: str) -> dict:
+    base = f"/services/data/v{version}/sobjects/{sobject.name}"
+    return {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}
+
+
+def summary(sobject: SObject, version: str) -> dict:
+    """The keys of one entry of the global describe, also `objectDescribe` of basic info."""
+    return {
+        "activateable": False,
+        "associateEntityType": None,
+        "associateParentEntity": None,
+        "createable": sobject.createable,
+        "custom": sobject.custom,
+        "customSetting": False,
+        "deepCloneable": False,
+        "deletable": sobject.deletable,
+        "deprecatedAndHidden": False,
+        "feedEnabled": not sobject.custom,
+        "hasSubtypes": False,
+        "isInterface": False,
+        "isSubtype": False,
+        "keyPrefix": sobject.key_prefix,
+        "label": sobject.label,
+        "labelPlural": sobject.label_plural,
+        "layoutable": True,
+        "mergeable": sobject.name in ("Account", "Contact", "Case"),
+        "mruEnabled": True,
+        "name": sobject.name,
+        "queryable": True,
+        "replicateable": True,
+        "retrieveable": True,
+        "searchable": True,
+        "triggerable": True,
+        "undeletable": sobject.deletable,
+        "updateable": sobject.updateable,
+        "urls": _urls(sobject, version),
+    }
+
+
+def global_describe(org: Org, version: str) -> dict:
+    return {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [summary(o, version) for o in org.schema.objects.values()]}
+
+
+def basic_info(org: Org, sobject: SObject, version: str) -> dict:
+    name_field = sobject.name_field
+    columns = "Id" + (f", {quote(name_field.name)}" if name_field else "")
+    rows = org.store.execute(
+        f"SELECT {columns} FROM {quote(sobject.name)} WHERE IsDeleted = 0 ORDER BY LastModifiedDate DESC, Id DESC LIMIT 10"
+    ).fetchall()
+    recent = []
+    for row in rows:
+        item = {"attributes": {"type": sobject.name, "url": f"/services/data/v{version}/sobjects/{sobject.name}/{row[0]}"}, "Id": row[0]}
+        if name_field:
+            item[name_field.name] = row[1]
+        recent.append(item)
+    return {"objectDescribe": summary(sobject, version), "recentItems": recent}
+
+
+def _record_types(org: Org, sobject: SObject) -> list[dict]:
+    master = {
+        "active": True,
+        "available": True,
+        "defaultRecordTypeMapping": True,
+        "developerName": "Master",
+        "master": True,
+        "name": "Master",
+        "recordTypeId": MASTER_RECORD_TYPE_ID,
+        "urls": {"layout": f"/services/data/v{org.api_version}/sobjects/{sobject.name}/describe/layouts/{MASTER_RECORD_TYPE_ID}"},
+    }
+    rows = org.store.execute('SELECT Id, Name, DeveloperName, IsActive FROM "RecordType" WHERE SobjectType = ? AND IsDeleted = 0', (sobject.name,))
+    infos = [
+        {
+            "active": bool(r["IsActive"]),
+            "available": True,
+            "defaultRecordTypeMapping": False,
+            "developerName": r["DeveloperName"],
+            "master": False,
+            "name": r["Name"],
+            "recordTypeId": r["Id"],
+            "urls": {"layout": f"/services/data/v{org.api_version}/sobjects/{sobject.name}/describe/layouts/{r['Id']}"},
+        }
+        for r in rows
+    ]
+    return infos + [master]
+
+
+def describe(org: Org, sobject: SObject, version: str) -> dict:
+    base = f"/services/data/v{version}/sobjects/{sobject.name}"
+    top = summary(sobject, version)
+    top.update(
+        {
+            "actionOverrides": [],
+            "childRelationships": [c.describe() for c in sobject.child_relationships],
+            "compactLayoutable": True,
+            "defaultImplementation": None,
+            "extendedBy": None,
+            "extendsInterfaces": None,
+            "fields": [f.describe() for f in sobject.fields.values()],
+            "implementedBy": None,
+            "implementsInterfaces": None,
+            "listviewable": None,
+            "lookupLayoutable": None,
+            "namedLayoutInfos": [],
+            "networkScopeFieldName": None,
+            "recordTypeInfos": _record_types(org, sobject),
+            "searchLayoutable": True,
+            "sobjectDescribeOption": "FULL",
+            "supportedScopes": [{"label": "All " + sobject.label_plural.lower(), "name": "everything"}]
+            + ([{"label": "My " + sobject.label_plural.lower(), "name": "mine"}] if sobject.has_owner else []),
+        }
+    )
+    top["urls"] = {
+        **top["urls"],
+        "compactLayouts": f"{base}/describe/compactLayouts",
+        "approvalLayouts": f"{base}/describe/approvalLayouts",
+        "uiDetailTemplate": None,
+        "uiEditTemplate": None,
+        "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
+        "listviews": f"{base}/listviews",
+        "uiNewRecord": None,
+        "quickActions": f"{base}/quickActions",
+        "layouts": f"{base}/describe/layouts",
+    }
+    return dict(sorted(top.items()))

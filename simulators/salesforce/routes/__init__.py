@@ -1,0 +1,1 @@
+"""The org's HTTP routes, thin over the org model; one module per area of the REST API."""
