@@ -1,0 +1,70 @@
+"""The Flask app of one environment: vendor routes, extensions, admin API, error envelopes, OpenAPI."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+import yaml
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instrument
+
+from .errors import AlcmeonError
+from .extensions import extensions_blueprint
+from .http import IdConverter
+from .routes_api import api_blueprint
+from .routes_messaging import messaging_blueprint
+
+log = logging.getLogger("alcsim.alcmeon")
+
+
+def openapi_document() -> dict:
+    return yaml.safe_load(resources.files(__package__).joinpath("openapi.yaml").read_text(encoding="utf-8"))
+
+
+def create_app(env) -> Flask:
+    app = Flask("alcmeon")
+    app.json.sort_keys = False
+    app.url_map.converters["id"] = IdConverter
+    instrument(app, env)
+    app.register_blueprint(admin_blueprint(env))
+    app.register_blueprint(api_blueprint(env))
+    app.register_blueprint(messaging_blueprint(env))
+    app.register_blueprint(extensions_blueprint(env))
+    document = openapi_document()
+
+    @app.get("/openapi.json")
+    def openapi():
+        return jsonify(document)
+
+    @app.errorhandler(AlcmeonError)
+    def vendor_error(exc: AlcmeonError):
+        return jsonify(exc.body()), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        # Unknown routes and methods get the common envelope too (AR 3.1), never an HTML page.
+        code = {404: "not-found", 405: "method-not-allowed"}.get(
+            exc.code, (exc.name or "error").lower().replace(" ", "-")
+        )
+        return env.vendor_error(exc.code or 400, code, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return env.vendor_error(500, "internal-error", f"{type(exc).__name__}; see the simulator log")
+
+    @app.after_request
+    def incoming_errors(response):
+        # OAS application.yaml: failed incoming requests appear in GET /application/errors.
+        application = g.get("application")
+        if application and response.status_code >= 400 and not request.path.startswith(ADMIN_PREFIX):
+            details = response.get_data()[:100].decode("utf-8", "replace")
+            env.notifier.record_incoming_error(
+                application["id"], request.method, request.path, response.status_code, details
+            )
+        return response
+
+    return app

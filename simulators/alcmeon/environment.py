@@ -1,0 +1,165 @@
+"""One fake Alcméon environment: built by `create_environment(config)`, served over HTTPS by `start()`."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from flask import Flask, Response, jsonify, request
+
+from simulators.common.clock import Clock
+from simulators.common.faults import FaultRules
+from simulators.common.ids import IdSource
+from simulators.common.journal import Journal
+from simulators.common.runner import ServerThread
+from simulators.common.tls import LocalCA, local_ca
+
+from .actions import ActionLog
+from .auth import Credentials, RateLimiter
+from .config import EnvironmentConfig
+from .custom_fields import CustomFieldValues
+from .directory import Directory
+from .engagement import Engagement
+from .errors import AlcmeonError
+from .inbox import Inbox
+from .notifications import Notifier
+from .seeding import apply_seed, seed_defaults
+from .settings import OrgSettings
+from .store import Store
+
+
+class AlcmeonEnvironment:
+    """Provides what `simulators.common.admin` expects: clock, journal, faults, reset, snapshots, seed."""
+
+    def __init__(
+        self, config: EnvironmentConfig | None = None, clock: Clock | None = None, ca: LocalCA | None = None
+    ):
+        self.config = config or EnvironmentConfig()
+        self.clock = clock or Clock()
+        self.ca = ca
+        self.ids = IdSource(self.config.seed)
+        self.journal = Journal()
+        self.faults = FaultRules(self.config.seed)
+        path = None
+        if self.config.data_dir:
+            path = Path(self.config.data_dir) / f"alcmeon-{self.config.instance_id}.sqlite3"
+        self.store = Store(path)
+        now = self.clock.timestamp
+        self.actions = ActionLog(self.store, now, self.task_url)
+        self.directory = Directory(self.store, now)
+        self.custom_values = CustomFieldValues(self.store)
+        self.notifier = Notifier(self.store, self.actions, self.config, now)
+        self.inbox = Inbox(self.store, self.directory, self.actions, self.config, now, self.notifier.later)
+        self.credentials = Credentials(self.store, self.config, now, lambda: self.ids.token(40))
+        self.rate_limits = RateLimiter(self.config, now)
+        self.settings = OrgSettings(self.store, self.directory)
+        self.engagement = Engagement(self)
+        self.server: ServerThread | None = None
+        self.base_url = self.config.base_url
+        if self.store.is_empty():
+            seed_defaults(self)
+        from .app import create_app  # the app needs the environment, the environment does not need the app
+
+        self.app: Flask = create_app(self)
+
+    # Identity.
+    @property
+    def instance_id(self) -> str:
+        return self.config.instance_id
+
+    def application(self, index: int = 0) -> dict:
+        return self.store.all("SELECT * FROM applications ORDER BY id")[index]
+
+    @property
+    def secret(self) -> str:
+        return self.application()["secret"]
+
+    def new_secret(self) -> str:
+        # APP: the secret is hexadecimal.
+        return self.ids.token(32, alphabet=string.hexdigits[:16])
+
+    def task_url(self, task_id: int) -> str:
+        return f"{self.base_url}/c/v3/#/{self.instance_id}/task/{task_id}"
+
+    # Serving.
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> AlcmeonEnvironment:
+        self.ca = self.ca or local_ca()
+        self.server = ServerThread(self.app, host=host, port=port, ca=self.ca).start()
+        self.base_url = self.server.url
+        self.notifier.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return self.base_url
+
+    def stop(self) -> None:
+        self.notifier.stop()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def __enter__(self) -> AlcmeonEnvironment:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # Admin API hooks (simulators/common/admin.py).
+    def reset(self) -> None:
+        self.store.wipe()
+        self.rate_limits.clear()
+        self.journal.clear()
+        self.faults.clear()
+        seed_defaults(self)
+
+    def snapshot(self, name: str) -> None:
+        self.store.snapshot(name)
+
+    def restore(self, name: str) -> bool:
+        return self.store.restore(name)
+
+    def seed(self, payload: dict) -> Response:
+        try:
+            created = apply_seed(self, payload)
+        except AlcmeonError as exc:
+            return self.vendor_error(exc.status, exc.error, exc.details)
+        return jsonify(created), 201
+
+    def vendor_error(self, status: int, code: str, message: str) -> Response:
+        response = jsonify({"error": code, "details": message})
+        response.status_code = status
+        return response
+
+    def admin_denied(self) -> Response | None:
+        """The admin API and the extensions take the environment's own credentials (Basic or Bearer)."""
+        try:
+            self.credentials.authenticate(request.headers.get("Authorization"))
+        except AlcmeonError as exc:
+            return self.vendor_error(exc.status, exc.error, exc.details)
+        return None
+
+    # Conveniences for tests and the traffic generator.
+    def run_due(self) -> dict:
+        return self.notifier.run_due()
+
+    def describe(self) -> dict:
+        return {
+            "base_url": self.base_url,
+            "instance_id": self.instance_id,
+            "client_id": self.instance_id,
+            "application_secret": self.secret,
+            "token_url": f"{self.base_url}/v1/oauth2/token",
+            "ca_bundle": self.ca.ca_bundle if self.ca else None,
+            "openapi": f"{self.base_url}/openapi.json",
+        }
+
+
+def create_environment(config: EnvironmentConfig | dict | None = None, clock: Clock | None = None,
+                       ca: LocalCA | None = None) -> AlcmeonEnvironment:  # fmt: skip
+    if isinstance(config, dict):
+        config = EnvironmentConfig.from_dict(config)
+    return AlcmeonEnvironment(config, clock, ca)
+
+
+__all__ = ["AlcmeonEnvironment", "create_environment"]

@@ -1,0 +1,262 @@
+"""The notify webhook: each Action POSTed, signed, to each application's URL from a worker thread (AR 3.2, 3.3).
+
+Redelivery follows the real-time guide (retries with growing delays for 24 h, then the webhook is
+disabled) unless the environment is configured with `webhook_redelivery: none`, which follows the
+notify reference (no second delivery). Delays run on the environment's clock, so a test can advance
+the clock and call `run_due()` instead of waiting. Choices are in docs/assumptions.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import requests
+
+from .actions import ActionLog
+from .config import EnvironmentConfig
+from .store import Store, dumps, loads
+
+SIGNATURE_HEADER = "X-Alcmeon-Webhook-Signature"
+REALTIME_PERMISSION = "Realtime notification API"
+# Seconds to wait after the n-th consecutive failure; the last value repeats until 24 h have passed.
+BACKOFF_SECONDS = (10, 30, 60, 300, 900, 1800, 3600)
+GIVE_UP_AFTER_SECONDS = 24 * 3600
+ERRORS_KEPT = 100
+
+
+def signature(secret: str, path: str, body: bytes) -> str:
+    """AR 3.2: hex HMAC-SHA256 keyed by the application secret over path, one space, body (code sample)."""
+    return hmac.new(secret.encode(), path.encode() + b" " + body, hashlib.sha256).hexdigest()
+
+
+def backoff(attempts: int) -> int:
+    return BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+
+
+class Notifier:
+    def __init__(self, store: Store, actions: ActionLog, config: EnvironmentConfig, now: Callable[[], float]):
+        self.store = store
+        self.actions = actions
+        self.config = config
+        self.now = now
+        self.session = requests.Session()
+        # The machine's REQUESTS_CA_BUNDLE would override `verify`; a receiver's CA is set explicitly.
+        self.session.trust_env = False
+        self.session.verify = config.webhook_ca_bundle or True
+        self._jobs: deque[Callable[[], None]] = deque()
+        self._wake = threading.Condition()
+        self._running = threading.Lock()
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self.latencies: deque[float] = deque(maxlen=10000)
+        actions.listeners.append(self.on_action)
+
+    # Worker lifecycle.
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop = False
+            self._thread = threading.Thread(target=self._loop, name="alcmeon-notify", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stop = True
+            self._wake.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                if self._stop:
+                    return
+                if not self._jobs:
+                    self._wake.wait(timeout=0.2)
+                if self._stop:
+                    return
+            try:
+                self.run_due()
+            except Exception:  # a worker that dies silently loses notifications; keep it alive
+                import logging
+
+                logging.getLogger("alcsim.alcmeon").exception("notification worker")
+
+    def later(self, job: Callable[[], None]) -> None:
+        with self._wake:
+            self._jobs.append(job)
+            self._wake.notify_all()
+
+    # Queueing.
+    def subscribers(self) -> list[dict]:
+        apps = self.store.all(
+            "SELECT * FROM applications WHERE webhook_url IS NOT NULL AND webhook_enabled = 1"
+        )
+        return [a for a in apps if REALTIME_PERMISSION in loads(a["permissions"], [])]
+
+    def on_action(self, action_id: int, kind: str) -> None:
+        for app in self.subscribers():
+            types = loads(app["notification_types"])
+            if types is not None and kind not in types:
+                continue
+            self.store.run(
+                "INSERT OR IGNORE INTO deliveries (application_id, action_id, next_attempt_at, state)"
+                " VALUES (?, ?, ?, 'pending')",
+                app["id"],
+                action_id,
+                self.now(),
+            )
+        with self._wake:
+            self._wake.notify_all()
+
+    # Delivery.
+    def run_due(self) -> dict:
+        """Run queued channel jobs, then every delivery whose time has come; returns what happened."""
+        done = {"delivered": 0, "failed": 0}
+        with self._running:
+            while True:
+                with self._wake:
+                    job = self._jobs.popleft() if self._jobs else None
+                if job is None:
+                    break
+                job()
+            for app in self.subscribers():
+                self._deliver_app(app, done)
+        return done
+
+    def _deliver_app(self, app: dict, done: dict) -> None:
+        pending = self.store.all(
+            "SELECT * FROM deliveries WHERE application_id = ? AND state = 'pending' ORDER BY action_id",
+            app["id"],
+        )
+        for delivery in pending:
+            now = self.now()
+            # Strict id order per application: a failed notification holds back the later ones.
+            if delivery["next_attempt_at"] > now:
+                return
+            action = self.actions.get(delivery["action_id"])
+            if action is None:
+                self._set(app, delivery, state="dropped")
+                continue
+            failure = self._post(app, {"id": action["id"], "action": action})
+            if failure is None:
+                self._set(app, delivery, state="delivered", delivered_at=self.now())
+                created = self.store.value("SELECT created_at FROM actions WHERE id = ?", action["id"])
+                self.latencies.append(self.now() - created)
+                done["delivered"] += 1
+                continue
+            done["failed"] += 1
+            self._record_error(app, failure)
+            if self.config.webhook_redelivery == "none":
+                self._set(app, delivery, state="failed")
+                continue
+            attempts = delivery["attempts"] + 1
+            first = delivery["first_failure_at"] or now
+            if now - first >= GIVE_UP_AFTER_SECONDS:
+                self.disable(app["id"], reason="persistent failure")
+                return
+            self._set(
+                app,
+                delivery,
+                attempts=attempts,
+                first_failure_at=first,
+                next_attempt_at=now + backoff(attempts),
+            )
+            return
+
+    def _set(self, app: dict, delivery: dict, **values) -> None:
+        assignments = ", ".join(f"{k} = ?" for k in values)  # keys are ours, never client input
+        self.store.run(
+            f"UPDATE deliveries SET {assignments} WHERE application_id = ? AND action_id = ?",
+            *values.values(),
+            app["id"],
+            delivery["action_id"],
+        )
+
+    def _post(self, app: dict, payload: dict) -> dict | None:
+        body = dumps(payload).encode()
+        path = urlsplit(app["webhook_url"]).path or "/"
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: signature(app["secret"], path, body)}
+        failure = {
+            "method": "POST",
+            "path": path,
+            "request_headers": [{"name": k, "value": v} for k, v in headers.items()],
+        }
+        try:
+            response = self.session.post(
+                app["webhook_url"], data=body, headers=headers, timeout=self.config.webhook_timeout_seconds
+            )
+        except requests.RequestException as exc:
+            return {**failure, "status": None, "response_headers": [], "details": type(exc).__name__}
+        if response.status_code == 200:
+            return None
+        return {
+            **failure,
+            "status": response.status_code,
+            "response_headers": [{"name": k, "value": v} for k, v in response.headers.items()],
+            # OAS application.yaml Error.details: the first 100 bytes of the response body.
+            "details": response.content[:100].decode("utf-8", "replace"),
+        }
+
+    def _record_error(self, app: dict, failure: dict, direction: str = "outgoing") -> None:
+        error = {
+            "id": str(uuid.UUID(int=self.store.value("SELECT COALESCE(MAX(id), 0) + 1 FROM app_errors"))),
+            "datetime": datetime.fromtimestamp(self.now(), UTC).isoformat(),
+            "direction": direction,
+            "is_internal": False,
+            **failure,
+        }
+        self.store.run(
+            "INSERT INTO app_errors (application_id, body) VALUES (?, ?)", app["id"], json.dumps(error)
+        )
+        self.store.run(
+            "DELETE FROM app_errors WHERE application_id = ? AND id NOT IN"
+            " (SELECT id FROM app_errors WHERE application_id = ? ORDER BY id DESC LIMIT ?)",
+            app["id"],
+            app["id"],
+            ERRORS_KEPT,
+        )
+
+    def record_incoming_error(self, app_id: int, method: str, path: str, status: int, details: str) -> None:
+        if method not in ("GET", "POST", "PUT", "DELETE"):
+            return
+        failure = {"method": method, "path": path, "status": status, "request_headers": [],
+                   "response_headers": [], "details": details[:100]}  # fmt: skip
+        self._record_error({"id": app_id}, failure, direction="incoming")
+
+    def errors(self, app_id: int) -> list[dict]:
+        rows = self.store.all("SELECT body FROM app_errors WHERE application_id = ? ORDER BY id DESC", app_id)
+        return [loads(r["body"]) for r in rows]
+
+    # Webhook status (AR 3.4, rule 35).
+    def disable(self, app_id: int, reason: str = "") -> None:
+        with self.store.transaction():
+            self.store.run("UPDATE applications SET webhook_enabled = 0 WHERE id = ?", app_id)
+            # Notifications of a disabled webhook are not kept for later; GET /actions is the catch-up.
+            self.store.run(
+                "UPDATE deliveries SET state = 'dropped' WHERE application_id = ? AND state = 'pending'",
+                app_id,
+            )
+
+    def enable(self, app_id: int) -> None:
+        self.store.run("UPDATE applications SET webhook_enabled = 1 WHERE id = ?", app_id)
+
+    def stats(self) -> dict:
+        counts = {
+            r["state"]: r["n"]
+            for r in self.store.all("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
+        }
+        ordered = sorted(self.latencies)
+
+        def pct(p: float) -> float | None:
+            return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 6) if ordered else None
+
+        return {"deliveries": counts, "latency_p50_seconds": pct(0.5), "latency_p99_seconds": pct(0.99)}

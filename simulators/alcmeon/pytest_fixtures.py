@@ -1,0 +1,150 @@
+"""pytest fixtures: `alcmeon_env` (an isolated environment over HTTPS), a factory, and a webhook receiver."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+from flask import Flask, request
+
+from simulators.common.clock import Clock
+from simulators.common.runner import ServerThread
+
+from .config import EnvironmentConfig
+from .environment import AlcmeonEnvironment, create_environment
+
+# Tests make many calls a minute; the faithful 15 per minute is switched back on where a test wants it.
+TEST_RATE_LIMIT = 100_000
+
+
+@dataclass
+class AlcmeonHandle:
+    """What a test needs: the URL, the application credentials, the CA and a ready session."""
+
+    env: AlcmeonEnvironment
+    url: str
+    instance_id: str
+    secret: str
+    ca_bundle: str
+    session: requests.Session
+
+    @property
+    def credentials(self) -> tuple[str, str]:
+        return (self.instance_id, self.secret)
+
+    @property
+    def clock(self) -> Clock:
+        return self.env.clock
+
+    def new_session(self, auth=None) -> requests.Session:
+        """A session that trusts the local CA whatever REQUESTS_CA_BUNDLE says."""
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = self.ca_bundle
+        session.auth = auth
+        return session
+
+    def ext(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self.session.request(method, f"{self.url}/_sim/ext{path}", **kwargs)
+
+    def customer_writes(self, account_id: int, user_id: str, content: str, **extra) -> dict:
+        body = {"account_id": account_id, "user_id": user_id, "content": content, **extra}
+        response = self.ext("POST", "/customers/messages", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def account_id(self, channel: str) -> int:
+        return self.env.store.value(
+            "SELECT id FROM social_accounts WHERE type = ? ORDER BY id LIMIT 1", channel
+        )
+
+
+def start_environment(
+    config: EnvironmentConfig | dict | None = None, clock: Clock | None = None
+) -> AlcmeonHandle:
+    if config is None or isinstance(config, dict):
+        values = {"rate_limit_per_minute": TEST_RATE_LIMIT, **(config or {})}
+        config = EnvironmentConfig.from_dict(values)
+    env = create_environment(config, clock=clock).start()
+    handle = AlcmeonHandle(env, env.url, env.instance_id, env.secret, env.ca.ca_bundle, requests.Session())
+    handle.session = handle.new_session(auth=handle.credentials)
+    return handle
+
+
+@pytest.fixture
+def alcmeon_env_factory():
+    """Call with a config (dict or EnvironmentConfig) and an optional clock; every one is stopped after."""
+    started: list[AlcmeonHandle] = []
+
+    def make(config=None, clock: Clock | None = None) -> AlcmeonHandle:
+        handle = start_environment(config, clock)
+        started.append(handle)
+        return handle
+
+    yield make
+    for handle in started:
+        handle.session.close()
+        # The runner's shutdown waits out its poll interval; stopping in the background keeps tests fast.
+        threading.Thread(target=handle.env.stop, daemon=True).start()
+
+
+@pytest.fixture
+def alcmeon_env(alcmeon_env_factory) -> AlcmeonHandle:
+    return alcmeon_env_factory()
+
+
+@dataclass
+class WebhookReceiver:
+    """A local notify endpoint (plain HTTP) that keeps what it got; tests wait on it, never sleep."""
+
+    status: int = 200
+    received: list[dict] = field(default_factory=list)
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+    server: ServerThread | None = None
+    path: str = "/alcmeon/notify"
+
+    def start(self) -> WebhookReceiver:
+        app = Flask("webhook-receiver")
+
+        @app.post(self.path)
+        def notify():
+            with self._cond:
+                self.received.append(
+                    {"body": request.get_data(), "headers": dict(request.headers), "path": request.path,
+                     "json": json.loads(request.get_data() or b"null"), "answered": self.status}
+                )  # fmt: skip
+                self._cond.notify_all()
+            return ("ok", self.status)
+
+        self.server = ServerThread(app, tls=False).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"{self.server.url}{self.path}"
+
+    def wait_for(self, count: int, timeout: float = 5.0, answered: int | None = None) -> list[dict]:
+        def enough() -> bool:
+            return len([r for r in self.received if answered is None or r["answered"] == answered]) >= count
+
+        with self._cond:
+            if not self._cond.wait_for(enough, timeout):
+                raise AssertionError(f"expected {count} notifications, got {len(self.received)}")
+            return list(self.received)
+
+    def ids(self, answered: int | None = 200) -> list[int]:
+        return [r["json"]["id"] for r in self.received if answered is None or r["answered"] == answered]
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.stop()
+
+
+@pytest.fixture
+def alcmeon_webhook_receiver():
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()

@@ -1,0 +1,231 @@
+"""Faithful routes: answer send, embed, KakaoTalk/WhatsApp templates and sends, opt-ins (AR 3.8-3.12)."""
+
+from __future__ import annotations
+
+import html
+
+from flask import Blueprint, jsonify, request
+
+from .errors import AlcmeonError, BadRequest, Forbidden, NotFound, ReasonError
+from .http import guarded, next_page_url
+from .validation import MAX_ID, json_body, query_int
+
+EMBED_LIFETIME_SECONDS = 8 * 3600  # AR 3.9: valid up to eight hours
+EMBED_PERMISSIONS = ("read", "read-answer", "read-answer-moderate")
+
+
+def messaging_blueprint(env) -> Blueprint:
+    bp = Blueprint("alcmeon_messaging", __name__)
+
+    @bp.post("/v1/answer/send")
+    @guarded(env, "Send Answer")
+    def answer_send():
+        body = json_body()
+        message = body.get("message")
+        if not isinstance(message, str) or not message.strip():
+            raise BadRequest("empty-message", "message is empty")
+        if len(message) > 10000:
+            raise BadRequest("message-too-long", "message is longer than 10000 characters")
+        for key in ("advisor_id", "company_id", "task_id"):
+            value = body.get(key)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+                raise BadRequest("invalid-request-body", f"{key} is a required integer")
+        if body.get("attachment") is not None:
+            # The attachment upload route is not served, so no token this fake issued can be valid.
+            raise Forbidden("invalid-attachment-access-token", "unknown attachment access token")
+        if str(body["company_id"]) != env.instance_id:
+            raise Forbidden("insufficient-permissions", "company_id is not this instance")
+        env.inbox.task(body["task_id"])
+        advisor = env.store.one("SELECT * FROM agents WHERE id = ?", body["advisor_id"])
+        if advisor is None or not advisor["is_active"] or advisor["permission"] == "read":
+            raise Forbidden("insufficient-permissions", f"advisor {body['advisor_id']} may not answer")
+        env.inbox.reply(body["task_id"], body["advisor_id"], message)
+        return jsonify({"input_data": body, "status": "started"})
+
+    @bp.post("/embed")
+    @guarded(env, "Embed", basic_only=True)
+    def embed():
+        body = json_body(
+            error=lambda code, details: ReasonError(400, code, details), code="invalid-request-body"
+        )
+        try:
+            return jsonify(_embed(env, body))
+        except AlcmeonError as exc:
+            if exc.status == 400 or exc.status == 404:
+                raise ReasonError(400, exc.error, exc.details) from None
+            raise
+
+    @bp.get("/embed/<token>")
+    def embed_page(token: str):
+        row = env.store.one("SELECT * FROM embeds WHERE token = ?", token[:100])
+        if row is None or row["expires_at"] <= env.clock.timestamp():
+            raise Forbidden("embed-expired", "this embed url is unknown or has expired")
+        conversation_id = row["conversation_id"]
+        if conversation_id is None:
+            conversation_id = env.inbox.task(row["task_id"])["conversation_id"]
+        return _page(env, conversation_id, row), 200, {"Content-Type": "text/html; charset=utf-8"}
+
+    # Templates and sends (AR 3.11).
+    @bp.post("/v1/kakaotalk/templates")
+    @guarded(env, "Initiate Conversation")
+    def kakaotalk_templates():
+        body = json_body()
+        account_id = body.get("account_id")
+        if isinstance(account_id, bool) or not isinstance(account_id, int) or not 0 <= account_id <= MAX_ID:
+            raise BadRequest("invalid-request-body", "account_id is a required integer")
+        limit, page = body.get("limit", 20), body.get("page", 0)
+        for name, value, top in (("limit", limit, 100), ("page", page, 10**9)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not (1 if name == "limit" else 0) <= value <= top
+            ):
+                raise BadRequest("invalid-request-body", f"{name} is out of range")
+        status = body.get("status")
+        if status is not None and status not in ("submitted", "in_review", "rejected", "accepted"):
+            raise BadRequest("invalid-request-body", "unknown status filter")
+        template_id = body.get("id")
+        if template_id is not None and (isinstance(template_id, bool) or not isinstance(template_id, int)
+                                        or not 0 <= template_id <= MAX_ID):  # fmt: skip
+            raise BadRequest("invalid-request-body", "id is an integer")
+        return jsonify(env.engagement.kakaotalk_templates(account_id, limit, page, status, template_id))
+
+    @bp.get("/v1/kakaotalk/messages")
+    @guarded(env, "Initiate Conversation")
+    def kakaotalk_messages():
+        account_id = query_int("account_id", required=True)
+        limit = query_int("limit", 20, minimum=1, maximum=100)
+        page = query_int("page", 0, maximum=10**9)
+        data, more = env.engagement.sent_messages("kakaotalk", account_id, limit, page)
+        body = {"data": data}
+        if more:
+            body["next"] = next_page_url(limit, page, account_id=account_id)
+        return jsonify(body)
+
+    @bp.post("/v1/kakaotalk/send/")
+    @guarded(env, "Initiate Conversation")
+    def kakaotalk_send():
+        return jsonify(env.engagement.send_template("kakaotalk", json_body()))
+
+    @bp.post("/v1/whatsapp/send/")
+    @guarded(env, "Initiate Conversation")
+    def whatsapp_send():
+        return jsonify(env.engagement.send_template("whatsapp", json_body()))
+
+    # Opt-ins (AR 3.12).
+    @bp.get("/v1/optins")
+    @guarded(env, "Optins")
+    def list_optins():
+        return jsonify(env.engagement.optins())
+
+    @bp.post("/v1/optins")
+    @guarded(env, "Optins")
+    def create_optin():
+        email = "api@alcmeon.invalid"
+        return jsonify(env.engagement.create_optin(request.get_json(silent=True), email))
+
+    @bp.get("/v1/optins/<id:optin_id>")
+    @guarded(env, "Optins")
+    def get_optin(optin_id: int):
+        return jsonify(env.engagement.optin(optin_id))
+
+    @bp.delete("/v1/optins/<id:optin_id>")
+    @guarded(env, "Optins")
+    def delete_optin(optin_id: int):
+        env.engagement.delete_optin(optin_id)
+        return jsonify({"message": "Optin deleted successfully"})
+
+    def paging() -> tuple[int, int]:
+        try:
+            return query_int("limit", 100, minimum=1, maximum=1000), query_int("page", 0, maximum=10**9)
+        except BadRequest:
+            raise BadRequest("invalid-pagination-params", "Invalid limit or page parameter") from None
+
+    @bp.get("/v1/optins/<id:optin_id>/user-optins")
+    @guarded(env, "Optins")
+    def list_user_optins(optin_id: int):
+        return jsonify(env.engagement.page("user_optins", optin_id, *paging()))
+
+    @bp.post("/v1/optins/<id:optin_id>/user-optins")
+    @guarded(env, "Optins")
+    def add_user_optins(optin_id: int):
+        return jsonify(env.engagement.add_user_optins(optin_id, request.get_json(silent=True)))
+
+    @bp.get("/v1/optins/<id:optin_id>/user-optins/<id:row_id>")
+    @guarded(env, "Optins")
+    def get_user_optin(optin_id: int, row_id: int):
+        return jsonify(env.engagement.one("user_optins", optin_id, row_id))
+
+    @bp.get("/v1/optins/<id:optin_id>/user-optouts")
+    @guarded(env, "Optins")
+    def list_user_optouts(optin_id: int):
+        return jsonify(env.engagement.page("user_optouts", optin_id, *paging()))
+
+    @bp.get("/v1/optins/<id:optin_id>/user-optouts/<id:row_id>")
+    @guarded(env, "Optins")
+    def get_user_optout(optin_id: int, row_id: int):
+        return jsonify(env.engagement.one("user_optouts", optin_id, row_id))
+
+    @bp.post("/v1/optins/<id:optin_id>/optout")
+    @guarded(env, "Optins")
+    def optout(optin_id: int):
+        return jsonify(env.engagement.optout(optin_id, request.get_json(silent=True)))
+
+    return bp
+
+
+def _embed(env, body: dict) -> dict:
+    email, target = body.get("email"), body.get("embed_id")
+    if not isinstance(email, str) or "@" not in email or len(email) > 254:
+        raise BadRequest("invalid-email", "email is required")
+    if body.get("format") != "mobile-vertical":
+        raise BadRequest("invalid-format", "format must be mobile-vertical")
+    permission = body.get("permission")
+    if permission not in EMBED_PERMISSIONS:
+        raise BadRequest("invalid-permission", f"permission is one of {', '.join(EMBED_PERMISSIONS)}")
+    username = body.get("username")
+    if username is not None and not isinstance(username, str):
+        raise BadRequest("invalid-username", "username is a string")
+    if not isinstance(target, dict) or len(target) != 1 or not set(target) <= {"task_id", "conversation_id"}:
+        raise BadRequest("invalid-embed-id", "embed_id is {task_id} or {conversation_id}")
+    ((kind, value),) = target.items()
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise BadRequest("invalid-embed-id", f"{kind} is an integer")
+    if kind == "task_id":
+        env.inbox.task(value)
+    else:
+        env.inbox.conversation_row(value)
+    with env.store.transaction():
+        agent = env.store.one("SELECT * FROM agents WHERE email = ?", email)
+        if agent is None:
+            # AR 3.9 / rule 44: an unknown e-mail gets an account, granted the requested permission.
+            agent = env.directory.create_account(email, username or email)
+        env.store.run("UPDATE agents SET permission = ? WHERE id = ?", permission, agent["id"])
+        token = env.ids.token(32)
+        env.store.run(
+            "INSERT INTO embeds (token, agent_id, task_id, conversation_id, permission, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            token, agent["id"], value if kind == "task_id" else None, value if kind == "conversation_id" else None,
+            permission, env.clock.timestamp() + EMBED_LIFETIME_SECONDS,
+        )  # fmt: skip
+    return {"url": f"{env.base_url}/embed/{token}", "account_id": agent["id"]}
+
+
+def _page(env, conversation_id: int, embed: dict) -> str:
+    """A plain page for now; the pages issue styles it."""
+    try:
+        view = env.inbox.view(env.inbox.conversation_row(conversation_id))
+    except NotFound:
+        return "<!doctype html><title>Conversation</title><p>Conversation not found.</p>"
+    rows = env.store.all(
+        "SELECT direction, content, authored_at FROM messages WHERE conversation_id = ? ORDER BY id",
+        conversation_id,
+    )
+    items = "".join(f'<li class="{r["direction"]}">{html.escape(r["content"] or "")}</li>' for r in rows)
+    user = html.escape(view["social_user"]["name"] or "")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Conversation with {user}</title></head>"
+        f"<body data-permission='{html.escape(embed['permission'])}' data-conversation='{conversation_id}'>"
+        f"<h1>Conversation with {user}</h1><p>{html.escape(view['account']['type'])} · {view['status']}</p>"
+        f"<ul>{items}</ul></body></html>"
+    )
