@@ -44,7 +44,10 @@ class ServerThread:
         return f"{self.scheme}://{self.host}:{self.port}"
 
     def start(self) -> ServerThread:
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"serve-{self.port}", daemon=True)
+        # A short poll interval lets stop() return at once instead of after werkzeug's default half second.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"serve-{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -31,6 +31,7 @@ class RunningOrg:
     org: Org
     server: ServerThread
     ca: LocalCA
+    stopped: bool = False
 
     @property
     def instance_url(self) -> str:
@@ -86,6 +87,9 @@ class RunningOrg:
         }
 
     def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
         self.server.stop()
         self.org.close()
 

@@ -105,9 +105,7 @@ def upsert(name: str, field_name: str, value: str):
     update_only = request.args.get("updateOnly", "false").lower() == "true"
     body = json_body()
     record_id, created = the_org.records.upsert(sobject, field_name, value, body, user_id(), update_only)
-    # v46+ answers 201/200 with `created`; earlier versions 201/204 (SC 3.2).
-    if not created and float(api_version()) < 46:
-        return respond(None, 204)
+    # v46+ answers 201/200 with `created` (SC 3.2); the org serves no version before 50.0.
     payload = {"id": record_id, "success": True, "errors": [], "created": created}
     location = f"/services/data/v{api_version()}/sobjects/{sobject.name}/{record_id}"
     return respond(payload, 201 if created else 200, {"Location": location} if created else None)
