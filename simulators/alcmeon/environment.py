@@ -107,11 +107,12 @@ class AlcmeonEnvironment:
 
     # Admin API hooks (simulators/common/admin.py).
     def reset(self) -> None:
+        secrets = [app["secret"] for app in self.store.all("SELECT secret FROM applications ORDER BY id")]
         self.store.wipe()
         self.rate_limits.clear()
         self.journal.clear()
         self.faults.clear()
-        seed_defaults(self)
+        seed_defaults(self, secrets)
 
     def snapshot(self, name: str) -> None:
         self.store.snapshot(name)

@@ -34,9 +34,12 @@ DEFAULT_TEMPLATES = (
 )  # fmt: skip
 
 
-def seed_defaults(env) -> None:
+def seed_defaults(env, secrets: list[str] = ()) -> None:
+    """Fill a fresh store; `secrets` keeps the applications' credentials across a reset."""
     config = env.config
-    for app in config.applications or [ApplicationConfig()]:
+    for index, app in enumerate(config.applications or [ApplicationConfig()]):
+        if index < len(secrets) and not app.secret:
+            app = ApplicationConfig(**{**app.__dict__, "secret": secrets[index]})
         add_application(env, app)
     env.directory.bot()
     for name in config.teams:

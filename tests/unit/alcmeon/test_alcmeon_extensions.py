@@ -1,0 +1,105 @@
+"""Simulator extensions: org-linking settings, matching, consent, admin snapshot/restore and persistence."""
+
+from simulators.alcmeon.pytest_fixtures import start_environment
+
+
+def test_org_linking_settings(alcmeon_env):
+    org = alcmeon_env.ext("PUT", "/salesforce/organizations/00D000000000001AAA",
+                          json={"name": "Production", "sync_mode": "team-based"})  # fmt: skip
+    assert org.status_code == 200 and org.json()["sync_mode"] == "team-based"
+    alcmeon_env.ext("PUT", "/salesforce/organizations/00D000000000002AAA", json={"name": "Sandbox"})
+    whatsapp = alcmeon_env.account_id("whatsapp")
+    link = alcmeon_env.ext("PUT", f"/salesforce/links/{whatsapp}", json={"org_id": "00D000000000001AAA"})
+    assert link.json() == {"social_account_id": whatsapp, "org_id": "00D000000000001AAA", "enabled": True}
+    # AR 1.8: one social account, one org.
+    second = alcmeon_env.ext("PUT", f"/salesforce/links/{whatsapp}", json={"org_id": "00D000000000002AAA"})
+    assert second.status_code == 409 and second.json()["error"] == "account-already-linked"
+    switched_off = alcmeon_env.ext("PUT", f"/salesforce/links/{whatsapp}",
+                                   json={"org_id": "00D000000000001AAA", "enabled": False})  # fmt: skip
+    assert switched_off.json()["enabled"] is False
+    mapping = alcmeon_env.ext("PUT", "/salesforce/team-queues/3",
+                              json={"org_id": "00D000000000001AAA", "queue_id": "00G000000000001AAA"})  # fmt: skip
+    assert mapping.status_code == 200
+    settings = alcmeon_env.ext("GET", "/salesforce").json()
+    assert settings["team_queues"] == [
+        {"team_id": 3, "org_id": "00D000000000001AAA", "queue_id": "00G000000000001AAA"}
+    ]
+    assert settings["organizations"][0]["contact_search_fields"] == ["Email", "MobilePhone", "Phone"]
+    bad_mode = alcmeon_env.ext("PUT", "/salesforce/organizations/x", json={"sync_mode": "sometimes"})
+    assert bad_mode.status_code == 400
+    unknown_org = alcmeon_env.ext(
+        "PUT", "/salesforce/team-queues/1", json={"org_id": "nope", "queue_id": "00G1"}
+    )
+    assert unknown_org.status_code == 404
+    assert alcmeon_env.ext("DELETE", "/salesforce/organizations/00D000000000001AAA").status_code == 204
+    assert alcmeon_env.ext("GET", "/salesforce").json()["links"] == []
+
+
+def test_matching_a_user_stores_the_contact_in_the_custom_field(alcmeon_env):
+    sent = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "4242", "Hi")
+    matched = alcmeon_env.ext("POST", f"/users/{sent['social_user_id']}/match",
+                              json={"crm_contact_id": "003000000000042AAA", "agent_id": 2})  # fmt: skip
+    assert matched.json()["crm_contact_id"] == "003000000000042AAA"
+    values = alcmeon_env.session.get(f"{alcmeon_env.url}/custom-field/users/{sent['group_id']}").json()
+    assert values == [{"field_id": 1, "field_value": "003000000000042AAA"}]
+    unmatched = alcmeon_env.ext(
+        "POST", f"/users/{sent['social_user_id']}/match", json={"crm_contact_id": None}
+    )
+    assert unmatched.json()["crm_contact_id"] is None and unmatched.json()["custom_fields"] == []
+
+
+def test_consent_given_and_withdrawn_shows_in_the_optin_registry(alcmeon_env):
+    account = alcmeon_env.account_id("whatsapp")
+    given = alcmeon_env.ext(
+        "POST", "/customers/consent", json={"account_id": account, "user_id": "+33622222222"}
+    )
+    assert given.json()["created"] == 1
+    optins = alcmeon_env.session.get(f"{alcmeon_env.url}/v1/optins/1/user-optins").json()
+    assert [o["user_phone_number"] for o in optins["data"]] == ["33622222222"]
+    withdrawn = alcmeon_env.ext("POST", "/customers/consent",
+                                json={"account_id": account, "user_id": "33622222222", "given": False})  # fmt: skip
+    assert withdrawn.json()["deleted"] == 1
+    optouts = alcmeon_env.session.get(f"{alcmeon_env.url}/v1/optins/1/user-optouts").json()
+    assert optouts["data"][0]["user_phone_number"] == "33622222222" and "output_at" in optouts["data"][0]
+
+
+def test_snapshot_restore_and_reset(alcmeon_env):
+    alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "1", "before")
+    assert alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/snapshots/one").status_code == 201
+    alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "1", "after")
+    assert alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/snapshots/one/restore").status_code == 200
+    actions = alcmeon_env.session.get(f"{alcmeon_env.url}/actions", params={"min_action_id": 0}).json()
+    assert [a["task"]["message"]["content"] for a in actions] == ["before"]
+    assert alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/reset").status_code == 200
+    assert alcmeon_env.session.get(f"{alcmeon_env.url}/actions", params={"min_action_id": 0}).json() == []
+
+
+def test_seed_adds_teams_accounts_and_applications(alcmeon_env):
+    seeded = alcmeon_env.session.post(
+        f"{alcmeon_env.url}/_sim/seed",
+        json={"teams": ["VIP"], "social_accounts": [{"type": "line", "name": "LINE"}],
+              "agents": [{"email": "x@example.com", "teams": ["VIP"]}]},
+    )  # fmt: skip
+    assert seeded.status_code == 201
+    assert seeded.json()["teams"][0]["name"] == "VIP"
+    bad = alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/seed", json={"planets": []})
+    assert bad.status_code == 400 and set(bad.json()) == {"error", "details"}
+
+
+def test_state_survives_a_restart_with_a_data_dir(tmp_path):
+    config = {"data_dir": str(tmp_path), "rate_limit_per_minute": 1000}
+    first = start_environment(config)
+    try:
+        sent = first.customer_writes(first.account_id("facebook"), "77", "kept")
+        secret = first.secret
+    finally:
+        first.env.stop()
+    second = start_environment(config)
+    try:
+        assert second.secret == secret
+        actions = second.session.get(f"{second.url}/actions", params={"min_action_id": 0}).json()
+        assert [a["id"] for a in actions] == [sent["action_id"]]
+        again = second.customer_writes(second.account_id("facebook"), "77", "next")
+        assert again["conversation_id"] == sent["conversation_id"] and again["action_id"] > sent["action_id"]
+    finally:
+        second.env.stop()

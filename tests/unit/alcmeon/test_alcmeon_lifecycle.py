@@ -1,0 +1,130 @@
+"""Conversation identity and task states: silence windows, manual close, routing, steal (AR 2.1, 2.2)."""
+
+import re
+
+HOUR = 3600
+
+
+def conversation(handle, conversation_id):
+    return handle.ext("GET", f"/conversations/{conversation_id}").json()
+
+
+def test_scoped_id_has_four_parts_and_at_most_30_characters(alcmeon_env):
+    sent = alcmeon_env.customer_writes(alcmeon_env.account_id("kakaotalk"), "821012345678", "안녕하세요",
+                                       channel_data={"app_user_id": "4021734"})  # fmt: skip
+    assert re.fullmatch(r"[^:]+:[^:]+:[^:]+:[^:]+", sent["scoped_id"])
+    assert len(sent["scoped_id"]) <= 30
+    view = conversation(alcmeon_env, sent["conversation_id"])
+    assert view["scoped_id"] == sent["scoped_id"]
+    assert view["social_user"]["channel_data"] == {"app_user_id": "4021734"}
+
+
+def test_phone_channels_store_the_user_id_without_plus(alcmeon_env):
+    sent = alcmeon_env.customer_writes(alcmeon_env.account_id("whatsapp"), "+33612345678", "Bonjour")
+    assert sent["user_id"] == "33612345678"
+    again = alcmeon_env.customer_writes(alcmeon_env.account_id("whatsapp"), "33612345678", "Encore")
+    assert again["conversation_id"] == sent["conversation_id"]
+    bad = alcmeon_env.ext("POST", "/customers/messages",
+                          json={"account_id": alcmeon_env.account_id("whatsapp"), "user_id": "06 12", "content": "x"})  # fmt: skip
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid-phone-number-format"
+
+
+def test_messages_inside_the_window_share_a_conversation_and_after_it_start_a_new_one(alcmeon_env):
+    account = alcmeon_env.account_id("whatsapp")
+    first = alcmeon_env.customer_writes(account, "33600000001", "one")
+    alcmeon_env.clock.advance(95 * HOUR)
+    second = alcmeon_env.customer_writes(account, "33600000001", "two")
+    assert second["conversation_id"] == first["conversation_id"] and not second["new_conversation"]
+    alcmeon_env.clock.advance(96 * HOUR + 1)
+    assert conversation(alcmeon_env, first["conversation_id"])["status"] == "expired"
+    third = alcmeon_env.customer_writes(account, "33600000001", "three")
+    assert third["new_conversation"]
+    assert third["conversation_id"] != first["conversation_id"]
+    assert third["scoped_id"] != first["scoped_id"]
+
+
+def test_facebook_has_the_longer_120_hour_window(alcmeon_env):
+    account = alcmeon_env.account_id("facebook")
+    first = alcmeon_env.customer_writes(account, "9001", "one")
+    alcmeon_env.clock.advance(119 * HOUR)
+    assert alcmeon_env.customer_writes(account, "9001", "two")["conversation_id"] == first["conversation_id"]
+    alcmeon_env.clock.advance(121 * HOUR)
+    assert alcmeon_env.customer_writes(account, "9001", "three")["new_conversation"]
+
+
+def test_after_a_manual_close_the_next_message_opens_a_new_conversation(
+    alcmeon_env, alcmeon_webhook_receiver
+):
+    alcmeon_env.ext(
+        "PUT", "/application/webhook", json={"url": alcmeon_webhook_receiver.url}
+    ).raise_for_status()
+    account = alcmeon_env.account_id("instagram")
+    first = alcmeon_env.customer_writes(account, "ig-42", "Hello")
+    closed = alcmeon_env.ext("POST", f"/conversations/{first['conversation_id']}/close",
+                             json={"agent_id": 2, "reply": "Bye!"})  # fmt: skip
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert conversation(alcmeon_env, first["conversation_id"])["status"] == "closed"
+    again = alcmeon_env.ext("POST", f"/conversations/{first['conversation_id']}/close", json={"agent_id": 2})
+    assert again.status_code == 409
+    nxt = alcmeon_env.customer_writes(account, "ig-42", "One more thing")
+    assert nxt["new_conversation"] and nxt["conversation_id"] != first["conversation_id"]
+    received = alcmeon_webhook_receiver.wait_for(5)
+    types = [r["json"]["action"]["type"] for r in received]
+    assert types[:3] == ["task-create", "answer", "archive"]
+    archive = received[2]["json"]["action"]
+    assert archive["task"]["state"] == "archived"
+
+
+def test_acquire_then_steal_by_another_agent(alcmeon_env):
+    task = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "8008", "Help")["task_id"]
+    alcmeon_env.ext("POST", f"/tasks/{task}/acquire", json={"agent_id": 2}).raise_for_status()
+    stolen = alcmeon_env.ext("POST", f"/tasks/{task}/acquire", json={"agent_id": 3}).json()["action_id"]
+    action = alcmeon_env.session.get(
+        f"{alcmeon_env.url}/actions", params={"min_action_id": stolen - 1}
+    ).json()[0]
+    assert action["type"] == "steal"
+    assert action["data"]["from"]["id"] == 2 and action["user"]["id"] == 3
+    assert action["task"]["state"] == "assigned"
+
+
+def test_routing_to_a_team_is_a_tag_action_and_unassigns(alcmeon_env):
+    task = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "8100", "Billing")["task_id"]
+    alcmeon_env.ext("POST", f"/tasks/{task}/acquire", json={"agent_id": 2}).raise_for_status()
+    routed = alcmeon_env.ext("POST", f"/tasks/{task}/route", json={"team_id": 3, "agent_id": 2}).json()[
+        "action_id"
+    ]
+    action = alcmeon_env.session.get(
+        f"{alcmeon_env.url}/actions", params={"min_action_id": routed - 1}
+    ).json()[0]
+    assert action["type"] == "tag"
+    assert action["data"]["next"]["value"]["id"] == 3
+    assert action["task"]["tags"] == [action["data"]["next"]]
+    view = alcmeon_env.ext("GET", f"/conversations/{action['task']['conversation_id']}").json()
+    assert view["team_id"] == 3 and view["tasks"][0]["assignee_id"] is None
+    missing = alcmeon_env.ext("POST", f"/tasks/{task}/route", json={"team_id": 99})
+    assert missing.status_code == 404 and missing.json()["error"] == "team-not-found"
+
+
+def test_a_whatsapp_reply_after_24_hours_fails_on_the_channel(alcmeon_env):
+    account = alcmeon_env.account_id("whatsapp")
+    task = alcmeon_env.customer_writes(account, "33600000009", "Hi")["task_id"]
+    alcmeon_env.clock.advance(25 * HOUR)
+    answer = alcmeon_env.ext(
+        "POST", f"/tasks/{task}/reply", json={"agent_id": 2, "content": "Sorry for the delay"}
+    )
+    answer_id = answer.json()["action_id"]
+    alcmeon_env.env.run_due()
+    executed = alcmeon_env.session.get(
+        f"{alcmeon_env.url}/actions", params={"min_action_id": answer_id}
+    ).json()
+    assert executed[0]["type"] == "execute-answer"
+    assert executed[0]["data"] == {"answer_action_id": answer_id, "answer_status": "fail"}
+    assert executed[0]["status"] == "fail"
+
+
+def test_agent_acts_reject_unknown_tasks_and_agents(alcmeon_env):
+    assert alcmeon_env.ext("POST", "/tasks/999/acquire", json={"agent_id": 2}).status_code == 404
+    task = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "8200", "x")["task_id"]
+    assert alcmeon_env.ext("POST", f"/tasks/{task}/acquire", json={"agent_id": 999}).status_code == 404
+    assert alcmeon_env.ext("POST", f"/tasks/{task}/acquire", json={"agent_id": "two"}).status_code == 400
+    assert alcmeon_env.ext("POST", f"/tasks/{task}/acquire", data="nope").status_code == 400
