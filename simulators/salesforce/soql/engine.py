@@ -1,0 +1,150 @@
+"""The org's query entry points: run SOQL, page through results with query locators (SC 3.2, 5)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from ..store import quote
+from .dates import date_range, zone_of
+from .filters import DateLiteral
+from .locators import QueryLocators
+from .parser import parse_query
+from .plan import Plan
+from .planner import Planner
+from .shape import Shaper
+
+if TYPE_CHECKING:
+    from ..org import Org
+
+DEFAULT_BATCH = 2000
+MIN_BATCH, MAX_BATCH = 200, 2000  # Sforce-Query-Options: batchSize (SC 5, batching)
+PLAN_CACHE_SIZE = 256
+CHUNK = 500  # parent ids per child-subquery statement, well under SQLite's variable limit
+
+
+def batch_size_from(header: str | None) -> int:
+    """`batchSize=N` from Sforce-Query-Options, held to 200..2000; a size is a hint, not a promise (SC 5)."""
+    for part in (header or "").split(","):
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "batchsize" and value.strip().isdigit():
+            return max(MIN_BATCH, min(MAX_BATCH, int(value.strip())))
+    return DEFAULT_BATCH
+
+
+class QueryEngine:
+    """Per-org state of the engine: checked plans by query text, and the org's open query locators."""
+
+    def __init__(self, org: Org):
+        self.org = org
+        self.locators = QueryLocators(org.pod, org.clock)
+        self._plans: OrderedDict[tuple[str, bool], Plan] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- planning ------------------------------------------------------------------------------------
+    def plan(self, text: str, include_deleted: bool) -> Plan:
+        key = (text, include_deleted)
+        with self._lock:
+            found = self._plans.get(key)
+            if found is not None:
+                self._plans.move_to_end(key)
+                return found
+        plan = Planner(self.org.schema, text).build(parse_query(text), include_deleted)
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > PLAN_CACHE_SIZE:
+                self._plans.popitem(last=False)
+        return plan
+
+    def _params(self, params: list, user_id: str | None) -> list:
+        if not any(isinstance(p, DateLiteral) for p in params):
+            return params
+        zone, locale = self._user_zone(user_id)
+        now = self.org.clock.now()
+        resolved = []
+        for p in params:
+            if isinstance(p, DateLiteral):
+                bounds = date_range(p.name, p.argument, now, zone, locale).bounds(p.field_type)
+                p = bounds[1] if p.end else bounds[0]
+            resolved.append(p)
+        return resolved
+
+    def _user_zone(self, user_id: str | None):
+        """Date literals use the running user's time zone and locale (SC 5, date literals)."""
+        row = None
+        if user_id:
+            row = self._fetch(
+                f"SELECT TimeZoneSidKey, LocaleSidKey FROM {quote('User')} WHERE Id = ?", [user_id]
+            )
+        if row:
+            return zone_of(row[0][0]), row[0][1] or "en_US"
+        return zone_of(self.org.config.timezone), "en_US"
+
+    def _fetch(self, sql: str, params: list) -> list:
+        store = self.org.store
+        with store.lock:
+            return store.connection.execute(sql, params).fetchall()
+
+    # -- running -------------------------------------------------------------------------------------
+    def query(self, text: str, *, user_id: str | None, version: str, include_deleted: bool = False,
+              batch_size: int = DEFAULT_BATCH) -> dict:  # fmt: skip
+        plan = self.plan(text, include_deleted)
+        rows = self._fetch(plan.sql, self._params(plan.params, user_id))
+        if plan.kind == "count":
+            # COUNT() answers with totalSize and no records (SC 3.2).
+            return {"totalSize": rows[0][0], "done": True, "records": []}
+        if plan.kind == "aggregate":
+            records = [Shaper.aggregate(plan.aggregates, row) for row in rows]
+            return {"totalSize": len(records), "done": True, "records": records}
+        result = {"totalSize": len(rows), "done": True}
+        if len(rows) > batch_size:
+            locator = self.locators.open(plan, rows, batch_size)
+            result["done"] = False
+            result["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator.id}-{batch_size}"
+        result["records"] = self._page(plan, rows[:batch_size], version, user_id)
+        return result
+
+    def query_more(
+        self, locator_text: str, *, user_id: str | None, version: str, batch_size: int | None = None
+    ) -> dict:
+        locator, start = self.locators.find(locator_text)
+        size = batch_size or locator.batch_size
+        end = start + size
+        result = {"totalSize": len(locator.rows), "done": end >= len(locator.rows)}
+        if not result["done"]:
+            # Locators from queryAll still come back under /query/ (SC 3.2).
+            result["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator.id}-{end}"
+        result["records"] = self._page(locator.plan, locator.rows[start:end], version, user_id)
+        return result
+
+    def _page(self, plan: Plan, rows: list, version: str, user_id: str | None) -> list[dict]:
+        shaper = Shaper(self.org.schema, version)
+        children = (
+            [self._children(child, rows, plan, shaper, user_id) for child in plan.children] if rows else []
+        )
+        return [shaper.record(plan.node, row, children) for row in rows]
+
+    def _children(self, child, rows: list, plan: Plan, shaper: Shaper, user_id: str | None) -> dict:
+        """One statement per chunk of parents; rows are split by foreign key, then each parent's LIMIT applies."""
+        parent_ids = [row[plan.node.id_index] for row in rows]
+        by_parent: dict[str, list] = {}
+        params = self._params(child.params, user_id)
+        for start in range(0, len(parent_ids), CHUNK):
+            chunk = parent_ids[start : start + CHUNK]
+            sql = child.sql_head + ", ".join("?" for _ in chunk) + child.sql_tail
+            for row in self._fetch(sql, [*params, *chunk]):
+                by_parent.setdefault(row[0], []).append(row)
+        result = {}
+        for parent_id, found in by_parent.items():
+            end = None if child.limit is None else child.offset + child.limit
+            result[parent_id] = shaper.child_result(child.node, found[child.offset : end])
+        return result
+
+
+def engine_for(org: Org) -> QueryEngine:
+    """The org's engine, made on first use and kept on the org instance (no module-level state)."""
+    engine = org.__dict__.get("soql_engine")
+    if engine is None:
+        engine = org.__dict__.setdefault("soql_engine", QueryEngine(org))
+    return engine

@@ -1,0 +1,271 @@
+"""SOQL and SOSL text to the AST of ast.py, with Salesforce's MALFORMED_QUERY on bad syntax (SC 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .. import errors
+from . import ast
+from .messages import Located, located
+
+# The grammar is compiled once; a compiled LALR table is read-only, so sharing it keeps no state.
+GRAMMAR = Lark(
+    (FilePath(__file__).parent / "soql.lark").read_text(encoding="utf-8"),
+    start=["query", "search"],
+    parser="lalr",
+    maybe_placeholders=False,
+    lexer_callbacks={"NAME": lambda token: _reserved(token)},
+)
+# Words a name may not be: the contextual lexer lets them through where only a name fits.
+RESERVED = {
+    "and", "asc", "desc", "excludes", "first", "from", "group", "having", "in", "includes", "last", "like",
+    "limit", "not", "null", "nulls", "or", "select", "where", "with", "order", "by", "offset", "true", "false",
+}  # fmt: skip
+# Escapes a SOQL string may hold (SC 5, lexing); LIKE keeps \% and \_ as literal wildcards.
+ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+MAX_SOQL_LENGTH = 100_000  # a real org refuses longer statements (SOQL limits: 100,000 characters)
+
+
+def _reserved(token: Token) -> Token:
+    """A reserved word is a keyword even where only a name fits, so `SELECT FROM` fails at FROM."""
+    if token.value.lower() in RESERVED:
+        token.type = token.value.upper()
+    return token
+
+
+def _pos(token: Token) -> ast.Pos:
+    return ast.Pos(token.line or 1, token.column or 1)
+
+
+def _token_text(token: Token) -> str:
+    if token.type == "$END":
+        return "<EOF>"
+    # The AND/OR clash is reported bare (SC 5, AND/OR); other tokens are quoted as the org quotes them.
+    if token.type in ("AND", "OR"):
+        return token.value.upper()
+    return f"'{token.value}'"
+
+
+class _Builder:
+    def __init__(self, text: str):
+        self.text = text
+        self.errors = Located(text)
+
+    # -- names ---------------------------------------------------------------------------------------
+    def name(self, token: Token) -> str:
+        if token.value.lower() in RESERVED:
+            raise self.errors.malformed(_pos(token), f"unexpected token: {_token_text(token)}")
+        return token.value
+
+    def path(self, tree: Tree) -> ast.Path:
+        return ast.Path([self.name(t) for t in tree.children], [_pos(t) for t in tree.children])
+
+    def function(self, children: list) -> ast.Function:
+        name, rest = children[0], children[1:]
+        path = self.path(rest[0]) if rest and isinstance(rest[0], Tree) else None
+        return ast.Function(name.value.upper(), path, _pos(name))
+
+    # -- queries -------------------------------------------------------------------------------------
+    def query(self, tree: Tree) -> ast.Query:
+        parts = {c.data: c for c in tree.children if isinstance(c, Tree)}
+        names = parts["sobject_name"].children
+        query = ast.Query(
+            items=[self.item(i) for i in parts["select_list"].children],
+            sobject=self.name(names[0]),
+            sobject_pos=_pos(names[0]),
+            alias=self.name(names[1]) if len(names) > 1 else None,
+        )
+        if "where" in parts:
+            query.where = self.condition(parts["where"].children[0])
+        if "group_by" in parts:
+            query.group_by = [self.path(p) for p in parts["group_by"].children]
+        if "having" in parts:
+            query.having = self.condition(parts["having"].children[0])
+        if "order_by" in parts:
+            query.order_by = [self.order_key(k) for k in parts["order_by"].children]
+        for clause in ("limit", "offset"):
+            if clause in parts:
+                token = parts[clause].children[0]
+                if not token.value.isdigit():
+                    raise self.errors.malformed(_pos(token), f"unexpected token: '{token.value}'")
+                setattr(query, clause, int(token.value))
+                setattr(query, f"{clause}_pos", _pos(token))
+        return query
+
+    def item(self, tree: Tree):
+        children = tree.children
+        if tree.data == "field_item":
+            alias = children[1] if len(children) > 1 else None
+            return ast.FieldItem(
+                self.path(children[0]), self.name(alias) if alias else None, _pos(alias) if alias else None
+            )
+        if tree.data == "function_item":
+            alias = children[-1] if len(children) > 1 and isinstance(children[-1], Token) else None
+            function = self.function(children[:-1] if alias is not None else children)
+            return ast.FunctionItem(
+                function, self.name(alias) if alias else None, _pos(alias) if alias else None
+            )
+        subquery = children[0]
+        first = next(subquery.scan_values(lambda v: isinstance(v, Token)))
+        return ast.SubqueryItem(self.query(subquery), _pos(first))
+
+    def order_key(self, tree: Tree) -> ast.OrderKey:
+        operand = self.operand(tree.children[0])
+        key = ast.OrderKey(operand)
+        for child in tree.children[1:]:
+            if isinstance(child, Token):
+                key.descending = child.value.upper() == "DESC"
+            else:
+                key.nulls_first = child.children[0].value.upper() == "FIRST"
+        return key
+
+    def operand(self, node) -> ast.Path | ast.Function:
+        if node.data == "function_operand":
+            return self.function(node.children)
+        return self.path(node)
+
+    # -- conditions ----------------------------------------------------------------------------------
+    def condition(self, tree: Tree):
+        kind, children = tree.data, tree.children
+        if kind in ("and_chain", "or_chain"):
+            return ast.Chain("AND" if kind == "and_chain" else "OR", [self.condition(c) for c in children])
+        if kind == "not_condition":
+            return ast.Not(self.condition(children[0]))
+        operand = self.operand(children[0])
+        if kind == "compare":
+            return ast.Compare(operand, children[1].value, self.literal(children[2]))
+        if kind == "like":
+            return ast.Like(operand, self.literal(children[1]))
+        if kind in ("in_list", "not_in_list"):
+            return ast.InList(operand, [self.literal(v) for v in children[1].children], kind == "not_in_list")
+        if kind in ("semi_join", "anti_join"):
+            return ast.SemiJoin(operand, self.query(children[1]), kind == "anti_join")
+        return ast.Includes(operand, [self.literal(v) for v in children[1].children], kind == "excludes")
+
+    def literal(self, tree: Tree) -> ast.Literal:
+        kind = tree.data
+        if kind in ("true", "false", "null"):
+            token = tree.children[0]
+            value = {"true": True, "false": False}.get(kind)
+            return ast.Literal("boolean" if kind != "null" else "null", value, _pos(token), token.value)
+        token = tree.children[0]
+        pos = _pos(token)
+        if kind == "string":
+            plain, like = self.string(token)
+            return ast.Literal("string", plain, pos, token.value, like=like)
+        if kind == "number":
+            text = token.value
+            value = float(text) if any(c in text for c in ".eE") else int(text)
+            return ast.Literal("number", value, pos, text)
+        if kind in ("date", "datetime"):
+            return ast.Literal(kind, token.value, pos, token.value)
+        argument = None
+        if len(tree.children) > 1:
+            number = tree.children[1]
+            if not number.value.lstrip("+").isdigit():
+                raise self.errors.malformed(_pos(number), f"unexpected token: '{number.value}'")
+            argument = int(number.value)
+        return ast.Literal("date_literal", token.value.upper(), pos, token.value, argument=argument)
+
+    def string(self, token: Token) -> tuple[str, str]:
+        """The string's value, and its LIKE pattern with `\\` as the escape character."""
+        body = token.value[1:-1]
+        plain, like, index = [], [], 0
+        while index < len(body):
+            char = body[index]
+            if char != "\\":
+                plain.append(char)
+                like.append("\\\\" if char == "\\" else char)
+                index += 1
+                continue
+            escaped = body[index + 1 : index + 2]
+            if escaped in ESCAPES:
+                plain.append(ESCAPES[escaped])
+                like.append("\\\\" if escaped == "\\" else ESCAPES[escaped])
+            elif escaped in ("%", "_"):
+                plain.append(escaped)
+                like.append("\\" + escaped)
+            else:
+                raise self.errors.malformed(
+                    _pos(token),
+                    f"Invalid string literal '{body}'. Illegal character sequence '\\{escaped}' in string literal.",
+                )
+            index += 2
+        return "".join(plain), "".join(like)
+
+
+def _syntax_error(text: str, exc: UnexpectedInput) -> errors.SalesforceError:
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        if token.type == "$END":
+            lines = text.split("\n")
+            pos = ast.Pos(len(lines), len(lines[-1]) + 1)
+            return errors.MalformedQuery(located(text, pos, "unexpected token: <EOF>"))
+        return errors.MalformedQuery(located(text, _pos(token), f"unexpected token: {_token_text(token)}"))
+    if isinstance(exc, UnexpectedCharacters):
+        pos = ast.Pos(exc.line, exc.column)
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        return errors.MalformedQuery(located(text, pos, f"unexpected token: '{char}'"))
+    if isinstance(exc, UnexpectedEOF):
+        lines = text.split("\n")
+        return errors.MalformedQuery(
+            located(text, ast.Pos(len(lines), len(lines[-1]) + 1), "unexpected token: <EOF>")
+        )
+    return errors.MalformedQuery(located(text, ast.Pos(1, 1), "unexpected token"))
+
+
+def parse_query(text: str) -> ast.Query:
+    if not isinstance(text, str) or not text.strip():
+        raise errors.MalformedQuery("A query string has to be specified")
+    if len(text) > MAX_SOQL_LENGTH:
+        raise errors.MalformedQuery(
+            f"Query is either selecting too many fields or the filter conditions are too complicated. Maximum length is {MAX_SOQL_LENGTH}"
+        )
+    try:
+        tree = GRAMMAR.parse(text, start="query")
+    except UnexpectedInput as exc:
+        raise _syntax_error(text, exc) from None
+    return _Builder(text).query(tree)
+
+
+def parse_search(text: str) -> ast.Search:
+    if not isinstance(text, str) or not text.strip():
+        raise errors.MalformedSearch("No search term found. The search term must be enclosed in braces.")
+    try:
+        tree = GRAMMAR.parse(text, start="search")
+    except UnexpectedInput as exc:
+        error = _syntax_error(text, exc)
+        raise errors.MalformedSearch(error.message) from None
+    builder = _Builder(text)
+    term_token = tree.children[0]
+    search = ast.Search(term_token.value[1:-1], _pos(term_token), "ALL", [])
+    for part in tree.children[1:]:
+        if part.data == "search_scope":
+            search.scope = part.children[0].value.upper()
+        elif part.data == "returning":
+            for entry in part.children:
+                name = entry.children[0]
+                query = None
+                if len(entry.children) > 1:
+                    query = ast.Query(items=[], sobject=name.value, sobject_pos=_pos(name))
+                    for sub in entry.children[1:]:
+                        if sub.data == "select_list":
+                            query.items = [builder.item(i) for i in sub.children]
+                        elif sub.data == "where":
+                            query.where = builder.condition(sub.children[0])
+                        elif sub.data == "order_by":
+                            query.order_by = [builder.order_key(k) for k in sub.children]
+                        elif sub.data == "limit":
+                            query.limit = (
+                                int(sub.children[0].value.lstrip("+"))
+                                if sub.children[0].value.lstrip("+").isdigit()
+                                else 0
+                            )
+                search.returning.append(ast.Returning(builder.name(name), _pos(name), query))
+        elif part.data == "limit":
+            value = part.children[0].value.lstrip("+")
+            search.limit = int(value) if value.isdigit() else None
+    return search
