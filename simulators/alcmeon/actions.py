@@ -28,8 +28,9 @@ TEAM_TAG_NAME = "Team"
 
 
 def moment(epoch: float) -> tuple[str, str]:
+    """`date` and `time` in UTC; `format: time` is RFC 3339 full-time, which carries its offset (Z)."""
     when = datetime.fromtimestamp(epoch, UTC)
-    return when.strftime("%Y-%m-%d"), when.strftime("%H:%M:%S")
+    return when.strftime("%Y-%m-%d"), when.strftime("%H:%M:%SZ")
 
 
 def team_tag(team: dict) -> dict:

@@ -28,7 +28,7 @@ class Directory:
         self.now = now
 
     def iso_now(self) -> str:
-        return datetime.fromtimestamp(self.now(), UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return datetime.fromtimestamp(self.now(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     # Teams and roles are made in the UI only (AR 3.5); seeding stands in for it.
     def add_team(self, name: str) -> dict:
