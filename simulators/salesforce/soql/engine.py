@@ -57,7 +57,7 @@ class QueryEngine:
                 self._plans.popitem(last=False)
         return plan
 
-    def _params(self, params: list, user_id: str | None) -> list:
+    def resolve_params(self, params: list, user_id: str | None) -> list:
         if not any(isinstance(p, DateLiteral) for p in params):
             return params
         zone, locale = self._user_zone(user_id)
@@ -74,14 +74,14 @@ class QueryEngine:
         """Date literals use the running user's time zone and locale (SC 5, date literals)."""
         row = None
         if user_id:
-            row = self._fetch(
+            row = self.fetch(
                 f"SELECT TimeZoneSidKey, LocaleSidKey FROM {quote('User')} WHERE Id = ?", [user_id]
             )
         if row:
             return zone_of(row[0][0]), row[0][1] or "en_US"
         return zone_of(self.org.config.timezone), "en_US"
 
-    def _fetch(self, sql: str, params: list) -> list:
+    def fetch(self, sql: str, params: list) -> list:
         store = self.org.store
         with store.lock:
             return store.connection.execute(sql, params).fetchall()
@@ -90,7 +90,7 @@ class QueryEngine:
     def query(self, text: str, *, user_id: str | None, version: str, include_deleted: bool = False,
               batch_size: int = DEFAULT_BATCH) -> dict:  # fmt: skip
         plan = self.plan(text, include_deleted)
-        rows = self._fetch(plan.sql, self._params(plan.params, user_id))
+        rows = self.fetch(plan.sql, self.resolve_params(plan.params, user_id))
         if plan.kind == "count":
             # COUNT() answers with totalSize and no records (SC 3.2).
             return {"totalSize": rows[0][0], "done": True, "records": []}
@@ -129,11 +129,11 @@ class QueryEngine:
         """One statement per chunk of parents; rows are split by foreign key, then each parent's LIMIT applies."""
         parent_ids = [row[plan.node.id_index] for row in rows]
         by_parent: dict[str, list] = {}
-        params = self._params(child.params, user_id)
+        params = self.resolve_params(child.params, user_id)
         for start in range(0, len(parent_ids), CHUNK):
             chunk = parent_ids[start : start + CHUNK]
             sql = child.sql_head + ", ".join("?" for _ in chunk) + child.sql_tail
-            for row in self._fetch(sql, [*params, *chunk]):
+            for row in self.fetch(sql, [*params, *chunk]):
                 by_parent.setdefault(row[0], []).append(row)
         result = {}
         for parent_id, found in by_parent.items():
