@@ -7,7 +7,7 @@ envelope) and `admin_denied()` (a Response when the caller may not use the admin
 
 from __future__ import annotations
 
-import socket
+import errno
 import time
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
@@ -21,8 +21,27 @@ def _body_text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
+class _DropConnection:
+    """WSGI wrapper: a request marked for dropping ends with a reset socket and no response at all.
+
+    The server (cheroot) closes a connection silently on ECONNRESET raised before anything is written.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        result = self.wsgi_app(environ, start_response)
+        if environ.get("alcsim.drop"):
+            if hasattr(result, "close"):
+                result.close()
+            raise ConnectionResetError(errno.ECONNRESET, "connection dropped by a fault rule")
+        return result
+
+
 def instrument(app: Flask, sim) -> None:
     """Apply fault rules before vendor routes and journal every vendor call after it is answered."""
+    app.wsgi_app = _DropConnection(app.wsgi_app)
 
     @app.before_request
     def _apply_faults():
@@ -38,12 +57,7 @@ def instrument(app: Flask, sim) -> None:
             time.sleep(rule.latency_ms / 1000)
             return None
         if rule.kind == "drop":
-            sock = request.environ.get("werkzeug.socket")
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            request.environ["alcsim.drop"] = True
             return Response(status=503)
         return sim.vendor_error(rule.status, rule.error_code, rule.message)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from flask import request
 
 from .. import describe as describing
@@ -81,6 +83,17 @@ def delete(name: str, record_id: str):
     return respond(None, 204)
 
 
+def _external_value(value: str) -> str:
+    """The external id exactly as the client encoded it: the server decodes the path but keeps `%2F`,
+    so the raw URI is read again; `+` stays a literal plus (SC 1.3 gotchas)."""
+    raw = request.environ.get("REQUEST_URI")
+    if not raw:
+        return value
+    segments = raw.split("?", 1)[0].split("/")
+    # ['', 'services', 'data', 'vNN.0', 'sobjects', name, field, value...]
+    return unquote("/".join(segments[7:])) if len(segments) > 7 else value
+
+
 def _only(the_org, sobject, field_name: str, value: str) -> str:
     _, ids = the_org.records.ids_by_external_id(sobject, field_name, value)
     if not ids:
@@ -94,7 +107,7 @@ def _only(the_org, sobject, field_name: str, value: str) -> str:
 def get_by_external_id(name: str, field_name: str, value: str):
     the_org = org()
     sobject = the_org.sobject(name)
-    record_id = _only(the_org, sobject, field_name, value)
+    record_id = _only(the_org, sobject, field_name, _external_value(value))
     return respond(the_org.records.get(sobject, record_id, api_version(), request.args.get("fields")))
 
 
@@ -104,7 +117,7 @@ def upsert(name: str, field_name: str, value: str):
     sobject = the_org.sobject(name)
     update_only = request.args.get("updateOnly", "false").lower() == "true"
     body = json_body()
-    record_id, created = the_org.records.upsert(sobject, field_name, value, body, user_id(), update_only)
+    record_id, created = the_org.records.upsert(sobject, field_name, _external_value(value), body, user_id(), update_only)
     # v46+ answers 201/200 with `created` (SC 3.2); the org serves no version before 50.0.
     payload = {"id": record_id, "success": True, "errors": [], "created": created}
     location = f"/services/data/v{api_version()}/sobjects/{sobject.name}/{record_id}"
@@ -115,5 +128,5 @@ def upsert(name: str, field_name: str, value: str):
 def delete_by_external_id(name: str, field_name: str, value: str):
     the_org = org()
     sobject = the_org.sobject(name)
-    the_org.records.delete(sobject, _only(the_org, sobject, field_name, value), user_id())
+    the_org.records.delete(sobject, _only(the_org, sobject, field_name, _external_value(value)), user_id())
     return respond(None, 204)

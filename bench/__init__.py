@@ -1,0 +1,1 @@
+"""`make bench`: figures for the fakes, written to bench/results.json."""

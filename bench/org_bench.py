@@ -1,0 +1,57 @@
+"""Org over HTTPS with keep-alive: create, get by id, upsert by external id, against a bare Flask route."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from bench.timing import measure
+from simulators.common.runner import ServerThread
+from simulators.salesforce.running import start_org, trusting_session
+
+COUNT = 1000
+
+
+def _floor(ca_bundle: str) -> dict:
+    """The same server runner and TLS serving a route that does nothing: the cost of the stack alone."""
+    app = Flask("floor")
+
+    @app.get("/ping")
+    def ping():
+        return jsonify({"ok": True})
+
+    with ServerThread(app) as server:
+        session = trusting_session(ca_bundle)
+        url = f"{server.url}/ping"
+        session.get(url)
+        return measure(lambda i: session.get(url).raise_for_status(), COUNT)
+
+
+def run(results: dict) -> None:
+    running = start_org()
+    try:
+        session = running.session()  # one session: HTTP/1.1 keep-alive, one TLS handshake
+        session.headers.update({"Authorization": f"Bearer {running.access_token()}", "Content-Type": "application/json"})
+        base = f"{running.instance_url}/services/data/v62.0/sobjects"
+        ids: list[str] = []
+
+        def create(i: int) -> None:
+            answer = session.post(f"{base}/Contact/", json={"LastName": f"Bench {i}", "Email": f"b{i}@example.com"})
+            answer.raise_for_status()
+            ids.append(answer.json()["id"])
+
+        def get(i: int) -> None:
+            session.get(f"{base}/Contact/{ids[i % len(ids)]}").raise_for_status()
+
+        def upsert(i: int) -> None:
+            value = f"bench-user-{i % (COUNT // 2)}"  # half create, half update
+            session.patch(f"{base}/Contact/alcmeon__Alcmeon_User_Id__c/{value}", json={"LastName": f"U{i}"}).raise_for_status()
+
+        results["create_https"] = measure(create, COUNT)
+        results["get_by_id_https"] = measure(get, COUNT)
+        results["upsert_by_external_id_https"] = measure(upsert, COUNT)
+        floor = _floor(running.ca_bundle)
+        results["floor_bare_flask_route_https"] = floor
+        for name in ("create_https", "get_by_id_https", "upsert_by_external_id_https"):
+            results[name]["ratio_to_floor_median"] = round(results[name]["median_ms"] / floor["median_ms"], 2)
+    finally:
+        running.stop()

@@ -1,0 +1,40 @@
+"""No route answers without a valid session except the logins and the admin health check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+OPEN = {"/services/oauth2/token", "/services/oauth2/revoke", "/services/Soap/u/<version>", "/_sim/health"}
+
+
+def _concrete(rule: str) -> str:
+    """A path for a URL rule: every variable filled with a plausible value."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: {"version": "62.0", "name": "Contact"}.get(m.group(1), "003000000000000AAA"), rule)
+
+
+def test_every_route_refuses_a_missing_or_bad_session(sf_org):
+    app = sf_org.server.app
+    session = sf_org.session()
+    walked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/static") or rule.rule in OPEN:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for headers in ({}, {"Authorization": "Bearer 00Dforged!token"}):
+                answer = session.request(method, sf_org.instance_url + _concrete(rule.rule), headers=headers, json={})
+                assert answer.status_code == 401, (method, rule.rule, answer.status_code)
+                assert answer.json()[0]["errorCode"] == "INVALID_SESSION_ID"
+            walked += 1
+    assert walked >= 30
+
+
+@pytest.mark.parametrize("path", ["/_sim/health"])
+def test_health_answers_without_a_session(sf_org, path):
+    assert sf_org.session().get(sf_org.instance_url + path).json()["status"] == "ok"
+
+
+def test_unknown_paths_are_refused_without_a_session(sf_org):
+    answer = sf_org.session().get(sf_org.instance_url + "/services/data/v62.0/whatever")
+    assert answer.status_code == 401
