@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("results.json")
-BENCHES = ["bench.org_bench", "bench.soql_bench"]
+BENCHES = ["bench.org_bench", "bench.soql_bench", "simulators.alcmeon.bench"]
 
 
 def main() -> int:
@@ -25,7 +25,7 @@ def main() -> int:
         section: dict = {}
         module.run(section)
         section["bench_seconds"] = round(time.perf_counter() - started, 1)
-        results[name.rsplit(".", 1)[-1]] = section
+        results[name.removeprefix("bench.").replace("simulators.alcmeon.bench", "alcmeon_bench")] = section
         print(f"{name}: done in {section['bench_seconds']} s", flush=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

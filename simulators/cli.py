@@ -8,6 +8,8 @@ import threading
 
 import click
 
+from simulators.alcmeon.cli import alcmeon as serve_alcmeon
+
 
 @click.group()
 def main() -> None:
@@ -17,6 +19,9 @@ def main() -> None:
 @main.group()
 def serve() -> None:
     """Serve one fake until Ctrl-C."""
+
+
+serve.add_command(serve_alcmeon)
 
 
 def _wait_for_interrupt() -> None:

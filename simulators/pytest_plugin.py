@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from simulators.alcmeon.pytest_fixtures import (  # noqa: F401  (fixtures are registered by import)
+    alcmeon_env,
+    alcmeon_env_factory,
+    alcmeon_webhook_receiver,
+)
 from simulators.common.clock import Clock
 
 
