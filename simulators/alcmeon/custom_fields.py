@@ -10,6 +10,8 @@ from .errors import BadRequest, Forbidden, NotFound
 from .store import Store, dumps, loads
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The user field a CRM match is stored in (SMR); seeded as field 1 (docs/assumptions.md).
+CONTACT_FIELD_LABEL = "Salesforce Contact Id"
 
 
 def _is_uuid(value) -> bool:
@@ -110,12 +112,17 @@ class CustomFieldValues:
     def set_profile(self, group_id: int, values) -> None:
         updates = self.check(values, "user")
         with self.store.transaction():
-            current = self.profile(group_id)
-            self.store.run(
-                "UPDATE profiles SET custom_fields = ? WHERE id = ?",
-                dumps(self.merge(current, updates)),
-                group_id,
+            merged = self.merge(self.profile(group_id), updates)
+            self.store.run("UPDATE profiles SET custom_fields = ? WHERE id = ?", dumps(merged), group_id)
+            # A match written through the public custom-field routes is the same as one made in the inbox.
+            field = self.store.one(
+                "SELECT id FROM custom_fields WHERE label = ? AND scope = 'user'", CONTACT_FIELD_LABEL
             )
+            if field is not None:
+                contact = next((v["field_value"] for v in merged if v["field_id"] == field["id"]), None)
+                self.store.run(
+                    "UPDATE social_users SET crm_contact_id = ? WHERE group_id = ?", contact, group_id
+                )
 
     def conversation(self, conversation_id: int) -> list[dict]:
         row = self.store.one("SELECT custom_fields FROM conversations WHERE id = ?", conversation_id)

@@ -13,11 +13,11 @@ import json
 
 from flask import Blueprint, g, jsonify, request
 
+from .custom_fields import CONTACT_FIELD_LABEL
 from .errors import BadRequest, NotFound
 from .validation import boolean, integer, json_body, text
 
 EXT_PREFIX = "/_sim/ext"
-CONTACT_FIELD_LABEL = "Salesforce Contact Id"
 
 
 def extensions_blueprint(env) -> Blueprint:
@@ -112,6 +112,20 @@ def extensions_blueprint(env) -> Blueprint:
     def archive(task_id: int):
         return jsonify({"action_id": env.inbox.archive(task_id, agent_id(json_body(), required=False))})
 
+    @bp.post("/conversations/<id:conversation_id>/route")
+    def route_conversation(conversation_id: int):
+        """Route the conversation's latest message: what a transfer from a Salesforce queue asks for."""
+        body = json_body()
+        team = integer(body.get("team_id"), "team_id", minimum=1)
+        task = env.inbox.latest_task(conversation_id)
+        return jsonify(
+            {"action_id": env.inbox.route_to_team(task["id"], team, agent_id(body, required=False))}
+        )
+
+    @bp.get("/agents/<id:agent>/inbox")
+    def agent_inbox(agent: int):
+        return jsonify(env.inbox.agent_inbox(agent))
+
     @bp.post("/conversations/<id:conversation_id>/close")
     def close(conversation_id: int):
         body = json_body()
@@ -147,7 +161,9 @@ def extensions_blueprint(env) -> Blueprint:
             "SELECT id FROM custom_fields WHERE label = ? AND scope = 'user'", CONTACT_FIELD_LABEL
         )
         with env.store.transaction():
-            env.store.run("UPDATE social_users SET crm_contact_id = ? WHERE id = ?", contact, social_user_id)
+            env.store.run(
+                "UPDATE social_users SET crm_contact_id = ? WHERE group_id = ?", contact, user["group_id"]
+            )
             if field:
                 env.custom_values.set_profile(
                     user["group_id"], [{"field_id": field["id"], "field_value": contact}]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from .actions import TEAM_TAG_ID, ActionLog, admin_user, team_tag
 from .config import EnvironmentConfig
 from .directory import Directory
-from .errors import BadRequest, Conflict, NotFound
+from .errors import BadRequest, Conflict, Forbidden, NotFound
 from .store import Store, dumps, loads
 
 # AR 2.4 / rule 25: WhatsApp free-form replies only within 24 h of the customer's last message.
@@ -137,6 +137,22 @@ class Inbox:
             raise NotFound("task-not-found", f"no task {task_id}")
         return task
 
+    def latest_task(self, conversation_id: int) -> dict:
+        self.conversation_row(conversation_id)
+        return self.store.one(
+            "SELECT * FROM tasks WHERE conversation_id = ? ORDER BY id DESC LIMIT 1", conversation_id
+        )
+
+    def agent_inbox(self, agent_id: int) -> list[dict]:
+        """Rule 31: an agent sees the messages routed to one of their teams that are still to process."""
+        teams = loads(self.directory.agent(agent_id)["teams"], [])
+        marks = ",".join("?" * len(teams)) or "NULL"  # only placeholders are formatted into the SQL
+        return self.store.all(
+            "SELECT id, conversation_id, message_id, state, team_id, assignee_id FROM tasks"
+            f" WHERE team_id IN ({marks}) AND state NOT IN ('archived', 'archived-auto') ORDER BY id",
+            *teams,
+        )
+
     def channel_of(self, conversation: dict) -> dict:
         return self.directory.social_account(conversation["account_id"])
 
@@ -189,6 +205,9 @@ class Inbox:
     def reply(self, task_id: int, agent_id: int, content: str, pictures=()) -> int:
         """Record the answer now; the channel sends it on the worker, which yields `execute-answer`."""
         task, agent = self.task(task_id), self.directory.active_agent(agent_id)
+        if agent["permission"] == "read":
+            # An embed granted `read` lets its agent look, not answer (AR 3.9).
+            raise Forbidden("insufficient-permissions", f"agent {agent_id} may only read")
         conversation = self.conversation_row(task["conversation_id"])
         account = self.channel_of(conversation)
         now = self.now()

@@ -103,3 +103,52 @@ def test_state_survives_a_restart_with_a_data_dir(tmp_path):
         assert again["conversation_id"] == sent["conversation_id"] and again["action_id"] > sent["action_id"]
     finally:
         second.env.stop()
+
+
+def test_a_match_written_through_the_public_custom_field_route_is_the_users_match(alcmeon_env):
+    account = alcmeon_env.account_id("whatsapp")
+    sent = alcmeon_env.customer_writes(account, "33644444444", "Hi")
+    body = {"user_id": "33644444444", "fields": [{"field_id": 1, "field_value": "003000000000099AAA"}]}
+    alcmeon_env.session.post(
+        f"{alcmeon_env.url}/custom-field/accounts/{account}/users", json=body
+    ).raise_for_status()
+    assert (
+        alcmeon_env.ext("GET", f"/users/{sent['social_user_id']}").json()["crm_contact_id"]
+        == "003000000000099AAA"
+    )
+    view = alcmeon_env.ext("GET", f"/conversations/{sent['conversation_id']}").json()
+    assert view["social_user"]["crm_contact_id"] == "003000000000099AAA"
+
+
+def test_route_a_conversation_and_see_it_in_the_team_agents_inbox(alcmeon_env):
+    sent = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "31", "Transfer me")
+    routed = alcmeon_env.ext("POST", f"/conversations/{sent['conversation_id']}/route", json={"team_id": 3})
+    assert routed.status_code == 200
+    # Agent 3 (Jules Bernard) is in "Salesforce agents" (team 3); agent 4 (Minji Kim) is not.
+    assert [t["id"] for t in alcmeon_env.ext("GET", "/agents/3/inbox").json()] == [sent["task_id"]]
+    assert alcmeon_env.ext("GET", "/agents/4/inbox").json() == []
+    assert alcmeon_env.ext("POST", "/conversations/999/route", json={"team_id": 3}).status_code == 404
+
+
+def test_an_agent_given_read_permission_by_embed_cannot_reply(alcmeon_env):
+    sent = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "32", "Hi")
+    embed = {"email": "viewer@example.com", "embed_id": {"task_id": sent["task_id"]}, "format": "mobile-vertical",
+             "permission": "read"}  # fmt: skip
+    viewer = alcmeon_env.session.post(f"{alcmeon_env.url}/embed", json=embed).json()["account_id"]
+    denied = alcmeon_env.ext(
+        "POST", f"/tasks/{sent['task_id']}/reply", json={"agent_id": viewer, "content": "x"}
+    )
+    assert denied.status_code == 403 and denied.json()["error"] == "insufficient-permissions"
+
+
+def test_fault_rules_answer_in_the_vendor_envelope_and_the_journal_records_calls(alcmeon_env):
+    rule = {"kind": "error", "method": "GET", "path": "^/teams$", "status": 503, "error_code": "unavailable",
+            "message": "try later", "times": 1}  # fmt: skip
+    assert alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/faults", json=rule).status_code == 201
+    faulted = alcmeon_env.session.get(f"{alcmeon_env.url}/teams")
+    assert faulted.status_code == 503 and faulted.json() == {"error": "unavailable", "details": "try later"}
+    assert alcmeon_env.session.get(f"{alcmeon_env.url}/teams").status_code == 200
+    entries = alcmeon_env.session.get(f"{alcmeon_env.url}/_sim/journal", params={"path": "^/teams$"}).json()[
+        "entries"
+    ]
+    assert [(e["status"], e["fault"]) for e in entries] == [(503, "error"), (200, None)]
