@@ -64,6 +64,7 @@ class Literal:
     text: str
     like: str | None = None
     argument: int | None = None
+    index: int | None = None  # ordinal among the text's string literals
 
 
 @dataclass

@@ -6,10 +6,13 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from ..ids import to18
 from ..store import quote
 from .dates import date_range, zone_of
-from .filters import DateLiteral
+from .filters import DateLiteral, StringParam
+from .literals import StringLiteral, string_literals, template
 from .locators import QueryLocators
+from .messages import Located
 from .parser import parse_query
 from .plan import Plan
 from .planner import Planner
@@ -43,32 +46,57 @@ class QueryEngine:
         self._lock = threading.Lock()
 
     # -- planning ------------------------------------------------------------------------------------
-    def plan(self, text: str, include_deleted: bool) -> Plan:
-        key = (text, include_deleted)
+    def plan(self, text: str, include_deleted: bool) -> tuple[Plan, list[StringLiteral]]:
+        """The checked plan for `text` and the text's string literals to bind into it."""
+        shape = template(text) if isinstance(text, str) else text
+        literals = string_literals(text) if isinstance(text, str) and "'" in text else []
         with self._lock:
-            found = self._plans.get(key)
-            if found is not None:
-                self._plans.move_to_end(key)
-                return found
+            found = self._plans.get((shape, include_deleted)) or self._plans.get(
+                (text, include_deleted, "exact")
+            )
+            if found is not None and found.strings == len(literals):
+                self._plans.move_to_end(
+                    (shape, include_deleted) if found.templatable else (text, include_deleted, "exact")
+                )
+                return found, literals
         plan = Planner(self.org.schema, text).build(parse_query(text), include_deleted)
+        plan.strings = len(literals)
+        key = (shape, include_deleted) if plan.templatable else (text, include_deleted, "exact")
         with self._lock:
             self._plans[key] = plan
             while len(self._plans) > PLAN_CACHE_SIZE:
                 self._plans.popitem(last=False)
-        return plan
+        return plan, literals
 
-    def resolve_params(self, params: list, user_id: str | None) -> list:
-        if not any(isinstance(p, DateLiteral) for p in params):
+    def resolve_params(
+        self, params: list, user_id: str | None, literals: list[StringLiteral] = (), text: str = ""
+    ) -> list:
+        """Bind this run's string literals and date literals (clock and running user) into the plan's values."""
+        if not any(isinstance(p, (DateLiteral, StringParam)) for p in params):
             return params
-        zone, locale = self._user_zone(user_id)
-        now = self.org.clock.now()
+        zone = locale = now = None
         resolved = []
         for p in params:
-            if isinstance(p, DateLiteral):
+            if isinstance(p, StringParam):
+                p = self._bind(p, literals[p.index], text)
+            elif isinstance(p, DateLiteral):
+                if zone is None:
+                    (zone, locale), now = self._user_zone(user_id), self.org.clock.now()
                 bounds = date_range(p.name, p.argument, now, zone, locale).bounds(p.field_type)
                 p = bounds[1] if p.end else bounds[0]
             resolved.append(p)
         return resolved
+
+    @staticmethod
+    def _bind(param: StringParam, literal: StringLiteral, text: str):
+        if param.form == "plain":
+            return literal.plain
+        if param.form == "like":
+            return literal.like
+        full = to18(literal.plain)
+        if full is None:
+            raise Located(text).invalid_operator(literal.pos, f"invalid ID field: {literal.plain}")
+        return full
 
     def _user_zone(self, user_id: str | None):
         """Date literals use the running user's time zone and locale (SC 5, date literals)."""
@@ -89,8 +117,8 @@ class QueryEngine:
     # -- running -------------------------------------------------------------------------------------
     def query(self, text: str, *, user_id: str | None, version: str, include_deleted: bool = False,
               batch_size: int = DEFAULT_BATCH) -> dict:  # fmt: skip
-        plan = self.plan(text, include_deleted)
-        rows = self.fetch(plan.sql, self.resolve_params(plan.params, user_id))
+        plan, literals = self.plan(text, include_deleted)
+        rows = self.fetch(plan.sql, self.resolve_params(plan.params, user_id, literals, text))
         if plan.kind == "count":
             # COUNT() answers with totalSize and no records (SC 3.2).
             return {"totalSize": rows[0][0], "done": True, "records": []}
@@ -102,7 +130,8 @@ class QueryEngine:
             locator = self.locators.open(plan, rows, batch_size)
             result["done"] = False
             result["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator.id}-{batch_size}"
-        result["records"] = self._page(plan, rows[:batch_size], version, user_id)
+            locator.literals, locator.text = literals, text
+        result["records"] = self._page(plan, rows[:batch_size], version, user_id, literals, text)
         return result
 
     def query_more(
@@ -115,21 +144,25 @@ class QueryEngine:
         if not result["done"]:
             # Locators from queryAll still come back under /query/ (SC 3.2).
             result["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator.id}-{end}"
-        result["records"] = self._page(locator.plan, locator.rows[start:end], version, user_id)
+        result["records"] = self._page(
+            locator.plan, locator.rows[start:end], version, user_id, locator.literals, locator.text
+        )
         return result
 
-    def _page(self, plan: Plan, rows: list, version: str, user_id: str | None) -> list[dict]:
+    def _page(self, plan: Plan, rows: list, version: str, user_id, literals=(), text: str = "") -> list[dict]:
         shaper = Shaper(self.org.schema, version)
         children = (
-            [self._children(child, rows, plan, shaper, user_id) for child in plan.children] if rows else []
+            [self._children(c, rows, plan, shaper, user_id, literals, text) for c in plan.children]
+            if rows
+            else []
         )
         return [shaper.record(plan.node, row, children) for row in rows]
 
-    def _children(self, child, rows: list, plan: Plan, shaper: Shaper, user_id: str | None) -> dict:
+    def _children(self, child, rows: list, plan: Plan, shaper: Shaper, user_id, literals, text: str) -> dict:
         """One statement per chunk of parents; rows are split by foreign key, then each parent's LIMIT applies."""
         parent_ids = [row[plan.node.id_index] for row in rows]
         by_parent: dict[str, list] = {}
-        params = self.resolve_params(child.params, user_id)
+        params = self.resolve_params(child.params, user_id, literals, text)
         for start in range(0, len(parent_ids), CHUNK):
             chunk = parent_ids[start : start + CHUNK]
             sql = child.sql_head + ", ".join("?" for _ in chunk) + child.sql_tail

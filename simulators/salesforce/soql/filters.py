@@ -32,6 +32,18 @@ class DateLiteral:
     end: bool  # False: the range's start, True: its end
 
 
+@dataclass(frozen=True)
+class StringParam:
+    """A value from the text's `index`-th string literal, bound per run so one plan serves many texts."""
+
+    index: int
+    form: str  # plain, like or id
+
+
+def bound(literal: ast.Literal, form: str, value):
+    return value if literal.index is None else StringParam(literal.index, form)
+
+
 class Filters:
     """Compiles one condition tree; `params` collects the values in the order of their placeholders."""
 
@@ -72,11 +84,11 @@ class Filters:
             full = to18(literal.value)
             if full is None:
                 raise self.located.invalid_operator(literal.pos, f"invalid ID field: {literal.value}")
-            return full
+            return bound(literal, "id", full)
         if ftype in STRING_TYPES:
             if kind != "string":
                 raise self._wrong_type(literal, f)
-            return literal.value
+            return bound(literal, "plain", literal.value)
         if ftype == "boolean":
             if kind != "boolean":
                 raise self._wrong_type(literal, f)
@@ -168,7 +180,7 @@ class Filters:
             return "0"
         if literal.kind != "string":
             raise self._wrong_type(literal, f)
-        params.append(literal.like)
+        params.append(bound(literal, "like", literal.like))
         # SQLite's LIKE ignores ASCII case, as SOQL's LIKE ignores case (SC 5, string compare).
         return f"({col} LIKE ? ESCAPE '\\')"
 
@@ -200,6 +212,8 @@ class Filters:
             raise self.located.invalid_operator(
                 condition.operand.pos, "includes or excludes operator only valid on multipicklist field"
             )
+        # The number of items in a value shapes the SQL, so this plan is kept for its exact text only.
+        self.planner.plan.templatable = False
         alternatives = []
         for literal in condition.values:
             if literal.kind != "string":

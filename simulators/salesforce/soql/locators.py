@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .. import errors
@@ -24,6 +24,8 @@ class QueryLocator:
     rows: list
     batch_size: int
     expires: datetime
+    literals: list = field(default_factory=list)  # the query's string literals, for its child subqueries
+    text: str = ""
 
 
 class QueryLocators:

@@ -9,6 +9,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .. import errors
 from . import ast
+from .literals import BadEscape, bad_escape_message, decode, string_offsets
 from .messages import Located, located
 
 # The grammar is compiled once; a compiled LALR table is read-only, so sharing it keeps no state.
@@ -24,8 +25,6 @@ RESERVED = {
     "and", "asc", "desc", "excludes", "first", "from", "group", "having", "in", "includes", "last", "like",
     "limit", "not", "null", "nulls", "or", "select", "where", "with", "order", "by", "offset", "true", "false",
 }  # fmt: skip
-# Escapes a SOQL string may hold (SC 5, lexing); LIKE keeps \% and \_ as literal wildcards.
-ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 MAX_SOQL_LENGTH = 100_000  # a real org refuses longer statements (SOQL limits: 100,000 characters)
 
 
@@ -50,9 +49,11 @@ def _token_text(token: Token) -> str:
 
 
 class _Builder:
-    def __init__(self, text: str):
+    def __init__(self, text: str, number_strings: bool = True):
         self.text = text
         self.errors = Located(text)
+        # String literals are numbered in text order so a cached plan can bind another text's values.
+        self.string_numbers = string_offsets(text) if number_strings else {}
 
     # -- names ---------------------------------------------------------------------------------------
     def name(self, token: Token) -> str:
@@ -155,7 +156,8 @@ class _Builder:
         pos = _pos(token)
         if kind == "string":
             plain, like = self.string(token)
-            return ast.Literal("string", plain, pos, token.value, like=like)
+            index = self.string_numbers.get(token.start_pos)
+            return ast.Literal("string", plain, pos, token.value, like=like, index=index)
         if kind == "number":
             text = token.value
             value = float(text) if any(c in text for c in ".eE") else int(text)
@@ -171,30 +173,11 @@ class _Builder:
         return ast.Literal("date_literal", token.value.upper(), pos, token.value, argument=argument)
 
     def string(self, token: Token) -> tuple[str, str]:
-        """The string's value, and its LIKE pattern with `\\` as the escape character."""
         body = token.value[1:-1]
-        plain, like, index = [], [], 0
-        while index < len(body):
-            char = body[index]
-            if char != "\\":
-                plain.append(char)
-                like.append("\\\\" if char == "\\" else char)
-                index += 1
-                continue
-            escaped = body[index + 1 : index + 2]
-            if escaped in ESCAPES:
-                plain.append(ESCAPES[escaped])
-                like.append("\\\\" if escaped == "\\" else ESCAPES[escaped])
-            elif escaped in ("%", "_"):
-                plain.append(escaped)
-                like.append("\\" + escaped)
-            else:
-                raise self.errors.malformed(
-                    _pos(token),
-                    f"Invalid string literal '{body}'. Illegal character sequence '\\{escaped}' in string literal.",
-                )
-            index += 2
-        return "".join(plain), "".join(like)
+        try:
+            return decode(body)
+        except BadEscape as exc:
+            raise self.errors.malformed(_pos(token), bad_escape_message(body, str(exc))) from None
 
 
 def _syntax_error(text: str, exc: UnexpectedInput) -> errors.SalesforceError:
@@ -239,7 +222,7 @@ def parse_search(text: str) -> ast.Search:
     except UnexpectedInput as exc:
         error = _syntax_error(text, exc)
         raise errors.MalformedSearch(error.message) from None
-    builder = _Builder(text)
+    builder = _Builder(text, number_strings=False)
     term_token = tree.children[0]
     search = ast.Search(term_token.value[1:-1], _pos(term_token), "ALL", [])
     for part in tree.children[1:]:

@@ -12,8 +12,6 @@ from simulators.salesforce.org import Org
 from simulators.salesforce.schema import Field
 from simulators.salesforce.soql.dates import date_range, zone_of
 from simulators.salesforce.soql.engine import batch_size_from, engine_for
-from simulators.salesforce.soql.parser import parse_query
-from simulators.salesforce.soql.planner import Planner
 
 
 @pytest.fixture
@@ -36,9 +34,10 @@ def _create(org, sobject, values):
 def test_user_text_reaches_sql_only_as_parameters(org):
     hostile = 'x\'); DROP TABLE "Contact"; --'
     text = f"SELECT Id FROM Contact WHERE LastName = '{hostile.replace(chr(39), chr(92) + chr(39))}' AND Email LIKE '%a%'"
-    plan = Planner(org.schema, text).build(parse_query(text), include_deleted=False)
+    engine = engine_for(org)
+    plan, literals = engine.plan(text, False)
     assert hostile not in plan.sql and "DROP" not in plan.sql and "%a%" not in plan.sql
-    assert hostile in plan.params and "%a%" in plan.params
+    assert engine.resolve_params(plan.params, None, literals, text) == [hostile, "%a%"]
     assert _run(org, text)["totalSize"] == 0 and _run(org, "SELECT COUNT() FROM Contact")["totalSize"] == 0
 
 
@@ -211,12 +210,30 @@ def test_query_all_and_soft_deletes(org):
     assert _run(org, "SELECT Id FROM Contact", include_deleted=True)["records"][0]["Id"] == ada
 
 
+def test_texts_differing_only_in_strings_share_a_plan_and_bind_their_own_values(org):
+    ada = _create(org, "Contact", {"LastName": "Ada"})
+    engine = engine_for(org)
+    first, _ = engine.plan("SELECT Id FROM Contact WHERE LastName = 'Ada'", False)
+    second, literals = engine.plan("SELECT Id FROM Contact WHERE LastName = 'O\\'Hara'", False)
+    assert first is second and literals[0].plain == "O'Hara"
+    assert _run(org, "SELECT Id FROM Contact WHERE LastName = 'ada'")["records"][0]["Id"] == ada
+    assert _run(org, "SELECT Id FROM Contact WHERE LastName = 'Bob'")["totalSize"] == 0
+    assert _run(org, f"SELECT Id FROM Contact WHERE Id = '{ada}'")["totalSize"] == 1
+    # The cached plan still checks each text's own values, with errors located in that text.
+    with pytest.raises(errors.InvalidQueryFilterOperator) as error:
+        _run(org, "SELECT Id FROM Contact WHERE Id = 'nope'")
+    assert error.value.message.endswith("ERROR at Row:1:Column:35\ninvalid ID field: nope")
+    with pytest.raises(errors.MalformedQuery) as error:
+        _run(org, "SELECT Id FROM Contact WHERE LastName = 'a\\qb'")
+    assert error.value.message.endswith("Illegal character sequence '\\q' in string literal.")
+
+
 def test_plans_are_cached_per_text_and_date_literals_still_move_with_the_clock(org):
     _create(org, "Contact", {"LastName": "Ada"})
     engine = engine_for(org)
     text = "SELECT Id FROM Contact WHERE CreatedDate = TODAY"
     assert _run(org, text)["totalSize"] == 1
-    assert engine.plan(text, False) is engine.plan(text, False)
+    assert engine.plan(text, False)[0] is engine.plan(text, False)[0]
     org.clock.advance(days=1)
     assert _run(org, text)["totalSize"] == 0
 
