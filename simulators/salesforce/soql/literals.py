@@ -23,6 +23,8 @@ class BadEscape(ValueError):
 
 def decode(body: str) -> tuple[str, str]:
     """A string's value, and its LIKE pattern with `\\` as the escape character."""
+    if "\\" not in body:
+        return body, body
     plain, like, index = [], [], 0
     while index < len(body):
         char = body[index]

@@ -209,3 +209,19 @@ def test_date_literals_follow_the_clock_and_the_user_time_zone(sf_clock, sf_org,
         )["totalSize"]
         == 0
     )
+
+
+def test_custom_relationships_use_the_r_names(sf):
+    account = sf.Account.create({"Name": "Acme"})["id"]
+    sf.alcmeon__Conversation__c.create({"alcmeon__scoped_id__c": "wa-1", "alcmeon__Account__c": account})
+    record = sf.query("SELECT alcmeon__Account__r.Name, Owner.Name FROM alcmeon__Conversation__c")["records"][
+        0
+    ]
+    assert record["alcmeon__Account__r"]["Name"] == "Acme" and record["Owner"]["attributes"]["type"] == "Name"
+    parent = sf.query("SELECT (SELECT alcmeon__scoped_id__c FROM alcmeon__Conversations__r) FROM Account")[
+        "records"
+    ][0]
+    assert parent["alcmeon__Conversations__r"]["records"][0]["alcmeon__scoped_id__c"] == "wa-1"
+    with pytest.raises(SalesforceMalformedRequest) as error:
+        sf.query("SELECT alcmeon__Account__c.Name FROM alcmeon__Conversation__c")
+    assert "Didn't understand relationship 'alcmeon__Account__c'" in error.value.content[0]["message"]
