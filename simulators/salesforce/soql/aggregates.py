@@ -18,7 +18,7 @@ FUNCTIONS = {"COUNT", "COUNT_DISTINCT", "SUM", "AVG", "MIN", "MAX"}
 UNGROUPABLE = {"textarea", "double", "currency", "percent", "datetime", "address", "multipicklist"}
 COUNT_FIELD = Field(name="expr", type="int")
 AVG_FIELD = Field(name="expr", type="double")
-# Aggregate queries answer at most 2000 rows and never page (SC 5, GROUP BY / HAVING).
+# Aggregate queries answer at most 2000 rows and never page (SC 5, GROUP BY / HAVING): more is an error.
 MAX_AGGREGATE_ROWS = 2000
 
 
@@ -72,9 +72,10 @@ class Aggregates:
         order = self.planner.order_sql(query, scope, aggregate=True) or group_sql
         if order:
             sql += f" ORDER BY {', '.join(order)}"
-        limit = query.limit if query.limit is not None else MAX_AGGREGATE_ROWS
+        # One row past the cap tells the engine the result would need a second page.
+        limit = query.limit if query.limit is not None else MAX_AGGREGATE_ROWS + 1
         sql += " LIMIT ?"
-        params.append(min(limit, MAX_AGGREGATE_ROWS))
+        params.append(min(limit, MAX_AGGREGATE_ROWS + 1))
         if query.offset is not None:
             sql += " OFFSET ?"
             params.append(query.offset)

@@ -6,8 +6,10 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from .. import errors
 from ..ids import to18
 from ..store import quote
+from .aggregates import MAX_AGGREGATE_ROWS
 from .dates import date_range, zone_of
 from .filters import DateLiteral, StringParam
 from .literals import StringLiteral, string_literals, template
@@ -123,6 +125,10 @@ class QueryEngine:
             # COUNT() answers with totalSize and no records (SC 3.2).
             return {"totalSize": rows[0][0], "done": True, "records": []}
         if plan.kind == "aggregate":
+            if len(rows) > MAX_AGGREGATE_ROWS:
+                raise errors.MalformedQuery(
+                    "Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch"
+                )
             records = [Shaper.aggregate(plan.aggregates, row) for row in rows]
             return {"totalSize": len(records), "done": True, "records": records}
         result = {"totalSize": len(rows), "done": True}

@@ -254,3 +254,20 @@ def test_address_compound_and_aggregate_shapes(org):
         "records"
     ]
     assert rows == [{"attributes": {"type": "AggregateResult"}, "expr0": 2, "m": 3, "expr1": 2}]
+
+
+def test_aggregate_results_never_page(org, monkeypatch):
+    import simulators.salesforce.soql.aggregates as aggregates
+    import simulators.salesforce.soql.engine as engine
+
+    for module in (aggregates, engine):
+        monkeypatch.setattr(module, "MAX_AGGREGATE_ROWS", 2)
+    for name in ("a", "b", "c"):
+        _create(org, "Contact", {"LastName": name})
+    text = "SELECT LastName, COUNT(Id) FROM Contact GROUP BY LastName"
+    with pytest.raises(errors.MalformedQuery) as error:
+        _run(org, text)
+    assert error.value.message == (
+        "Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch"
+    )
+    assert _run(org, text + " LIMIT 2")["totalSize"] == 2
