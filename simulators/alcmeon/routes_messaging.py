@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import mimetypes
 
 from flask import Blueprint, jsonify, request
 
@@ -12,6 +14,14 @@ from .validation import MAX_ID, json_body, query_int
 
 EMBED_LIFETIME_SECONDS = 8 * 3600  # AR 3.9: valid up to eight hours
 EMBED_PERMISSIONS = ("read", "read-answer", "read-answer-moderate")
+MAX_ATTACHMENT_BYTES = 10485760  # answer.yaml, 412
+# "Short-lived" (answer.yaml) is not quantified; fifteen minutes is ours (docs/assumptions.md).
+ATTACHMENT_LIFETIME_SECONDS = 900
+ALLOWED_EXTENSIONS = frozenset(
+    "aac amr aspx avi avif bmp c css dng doc docx eml gif heic html ics jfif jpeg jpg keynote m4a mag mhtml mov"
+    " mp mp3 mp4 msg numbers odt ods ogg opus pages pdf php png ppt pptx psd rtf sdocx svg tiff txt vcf wav"
+    " webp xls xlsx xml".split()
+)
 
 
 def messaging_blueprint(env) -> Blueprint:
@@ -30,17 +40,46 @@ def messaging_blueprint(env) -> Blueprint:
             value = body.get(key)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
                 raise BadRequest("invalid-request-body", f"{key} is a required integer")
+        pictures = []
         if body.get("attachment") is not None:
-            # The attachment upload route is not served, so no token this fake issued can be valid.
-            raise Forbidden("invalid-attachment-access-token", "unknown attachment access token")
+            pictures = [_attachment(env, body["attachment"])]
         if str(body["company_id"]) != env.instance_id:
             raise Forbidden("insufficient-permissions", "company_id is not this instance")
         env.inbox.task(body["task_id"])
         advisor = env.store.one("SELECT * FROM agents WHERE id = ?", body["advisor_id"])
         if advisor is None or not advisor["is_active"] or advisor["permission"] == "read":
             raise Forbidden("insufficient-permissions", f"advisor {body['advisor_id']} may not answer")
-        env.inbox.reply(body["task_id"], body["advisor_id"], message)
+        env.inbox.reply(body["task_id"], body["advisor_id"], message, pictures)
         return jsonify({"input_data": body, "status": "started"})
+
+    @bp.post("/v1/answer/attachment")
+    @guarded(env, "Send Answer")
+    def answer_attachment():
+        upload = request.files.get("file_content")
+        site_id, file_name = request.form.get("site_id", ""), request.form.get("file_name", "")
+        if upload is None or not file_name or not site_id.isdigit() or len(site_id) > 18:
+            raise BadRequest("invalid-request-body", "site_id, file_name and file_content are required")
+        data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+        if not data:
+            raise BadRequest("empty-file-content", "the file is empty")
+        if env.store.one("SELECT id FROM social_accounts WHERE id = ?", int(site_id)) is None:
+            raise NotFound("site-not-found", f"no site {site_id}")
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise AlcmeonError(
+                412, f"media/upload/too-big. Maximum allowed size is {MAX_ATTACHMENT_BYTES} bytes"
+            )
+        extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+        if extension not in ALLOWED_EXTENSIONS:
+            allowed = ", ".join(f"'{e}'" for e in sorted(ALLOWED_EXTENSIONS))
+            raise AlcmeonError(415, f"Unsupported file extension. Allowed extensions are: {allowed}")
+        token = env.ids.token(40)
+        env.store.run(
+            "INSERT INTO attachments (token, account_id, file_name, mime_type, data, size, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            token, int(site_id), file_name, mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+            base64.b64encode(data).decode(), len(data), env.clock.timestamp() + ATTACHMENT_LIFETIME_SECONDS,
+        )  # fmt: skip
+        return jsonify({"access_token": token})
 
     @bp.post("/embed")
     @guarded(env, "Embed", basic_only=True)
@@ -172,6 +211,18 @@ def messaging_blueprint(env) -> Blueprint:
         return jsonify(env.engagement.optout(optin_id, request.get_json(silent=True)))
 
     return bp
+
+
+def _attachment(env, attachment) -> dict:
+    """An uploaded media, as an answer's Picture (synchronize.yaml); the token must be live."""
+    token = attachment.get("access_token") if isinstance(attachment, dict) else None
+    row = (
+        env.store.one("SELECT * FROM attachments WHERE token = ?", token) if isinstance(token, str) else None
+    )
+    if row is None or row["expires_at"] <= env.clock.timestamp():
+        raise Forbidden("invalid-attachment-access-token", "unknown or expired attachment access token")
+    number = env.store.value("SELECT rowid FROM attachments WHERE token = ?", token)
+    return {"id": number, "data": row["data"], "mime_type": row["mime_type"], "size": row["size"]}
 
 
 def _embed(env, body: dict) -> dict:

@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS embeds (
     token TEXT PRIMARY KEY, agent_id INTEGER, task_id INTEGER, conversation_id INTEGER, permission TEXT,
     expires_at REAL);
+CREATE TABLE IF NOT EXISTS attachments (
+    token TEXT PRIMARY KEY, account_id INTEGER, file_name TEXT, mime_type TEXT, data TEXT, size INTEGER,
+    expires_at REAL);
 CREATE TABLE IF NOT EXISTS optins (
     id INTEGER PRIMARY KEY, name TEXT UNIQUE, type TEXT, creator_admin_user_email TEXT,
     updater_admin_user_email TEXT, update_time TEXT);

@@ -316,3 +316,14 @@ def test_rate_limited_answers(alcmeon_env_factory):
         "GET",
         handle.session.get(f"{handle.url}/actions", params={"min_action_id": 0}),
     )
+
+
+def test_attachment_upload(alcmeon_env):
+    s, url, doc = alcmeon_env.session, f"{alcmeon_env.url}/v1/answer/attachment", "answer.yaml"
+    account = alcmeon_env.account_id("facebook")
+    for name, content, site in (("a.png", b"png", account), ("a.png", b"", account), ("a.png", b"x", 999),
+                                ("a.exe", b"x", account)):  # fmt: skip
+        response = s.post(
+            url, data={"site_id": site, "file_name": name}, files={"file_content": (name, content)}
+        )
+        conforms(doc, "/v1/answer/attachment", "POST", response)

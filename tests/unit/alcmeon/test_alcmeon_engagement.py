@@ -171,3 +171,37 @@ def test_embed_creates_the_agent_and_returns_a_url_valid_eight_hours(alcmeon_env
         f"{alcmeon_env.url}/embed", json={**body, "embed_id": {"task_id": 999}}
     )
     assert missing.status_code == 400
+
+
+def test_an_uploaded_attachment_goes_out_with_the_answer(alcmeon_env):
+    url = alcmeon_env.url
+    account = alcmeon_env.account_id("facebook")
+    sent = alcmeon_env.customer_writes(account, "557", "Send me the invoice")
+    upload = alcmeon_env.session.post(f"{url}/v1/answer/attachment", data={"site_id": account, "file_name": "invoice.pdf"},
+                                      files={"file_content": ("invoice.pdf", b"%PDF-1.4 fake")})  # fmt: skip
+    token = upload.json()["access_token"]
+    body = {"message": "Here it is", "advisor_id": 2, "company_id": int(alcmeon_env.instance_id),
+            "task_id": sent["task_id"], "attachment": {"access_token": token}}  # fmt: skip
+    assert alcmeon_env.session.post(f"{url}/v1/answer/send", json=body).status_code == 200
+    answer = alcmeon_env.session.get(f"{url}/actions", params={"min_action_id": sent["action_id"]}).json()[0]
+    picture = answer["data"]["answers"][0]["pictures"][0]
+    assert picture["mime_type"] == "application/pdf" and picture["size"] == 13
+    alcmeon_env.clock.advance(901)
+    expired = alcmeon_env.session.post(f"{url}/v1/answer/send", json=body)
+    assert expired.status_code == 403 and expired.json()["error"] == "invalid-attachment-access-token"
+
+
+def test_attachment_upload_errors(alcmeon_env):
+    url = f"{alcmeon_env.url}/v1/answer/attachment"
+    account = alcmeon_env.account_id("facebook")
+
+    def upload(name="a.png", content=b"png", site=account):
+        return alcmeon_env.session.post(
+            url, data={"site_id": site, "file_name": name}, files={"file_content": (name, content)}
+        )
+
+    assert upload(content=b"").json()["error"] == "empty-file-content"
+    assert upload(site=999).status_code == 404
+    assert upload(name="a.exe").status_code == 415
+    assert upload(content=b"x" * (10485760 + 1)).status_code == 412
+    assert alcmeon_env.session.post(url, data={"site_id": account}).status_code == 400
