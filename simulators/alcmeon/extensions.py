@@ -1,11 +1,10 @@
-"""Simulator extensions, served under /_sim/ext: what Alcméon's public API does not offer.
+"""Simulator extensions under /_sim/ext (NOT Alcméon's API): customers, agents, settings, delivery control."""
 
-These routes are NOT part of Alcméon's API. They stand in for a customer writing on a channel, an
-agent working in the inbox, and the settings screens (application webhook URL, Salesforce org
-linking, team-to-queue mapping). They take the environment's credentials (Basic or Bearer) and are
-not rate limited. Everything they do is observable through the faithful routes (actions, webhooks,
-custom fields) as it would be on the real platform.
-"""
+# These routes stand in for what Alcméon's public API does not offer: a customer writing on a channel,
+# an agent working in the inbox, and the settings screens (application webhook URL, Salesforce org
+# linking, team-to-queue mapping). They take the environment's credentials (Basic or Bearer) and are
+# not rate limited. What they do is observable through the faithful routes (actions, webhooks, custom
+# fields), as it would be on the real platform. README.md lists them.
 
 from __future__ import annotations
 

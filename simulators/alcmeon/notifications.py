@@ -1,10 +1,9 @@
-"""The notify webhook: each Action POSTed, signed, to each application's URL from a worker thread (AR 3.2, 3.3).
+"""The notify webhook: each Action POSTed, signed, to each application's URL from a worker thread (AR 3.2, 3.3)."""
 
-Redelivery follows the real-time guide (retries with growing delays for 24 h, then the webhook is
-disabled) unless the environment is configured with `webhook_redelivery: none`, which follows the
-notify reference (no second delivery). Delays run on the environment's clock, so a test can advance
-the clock and call `run_due()` instead of waiting. Choices are in docs/assumptions.md.
-"""
+# Redelivery follows the real-time guide (retries with growing delays for 24 h, then the webhook is
+# disabled) unless the environment is configured with `webhook_redelivery: none`, which follows the
+# notify reference (no second delivery). Delays run on the environment's clock, so a test can advance
+# the clock and call `run_due()` instead of waiting. Choices are in docs/assumptions.md.
 
 from __future__ import annotations
 

@@ -105,6 +105,8 @@ class WebhookReceiver:
     _cond: threading.Condition = field(default_factory=threading.Condition)
     server: ServerThread | None = None
     path: str = "/alcmeon/notify"
+    # While set, the receiver holds each request until the event fires: a slow receiver, for timeouts.
+    hold: threading.Event | None = None
 
     def start(self) -> WebhookReceiver:
         app = Flask("webhook-receiver")
@@ -117,6 +119,8 @@ class WebhookReceiver:
                      "json": json.loads(request.get_data() or b"null"), "answered": self.status}
                 )  # fmt: skip
                 self._cond.notify_all()
+            if self.hold is not None:
+                self.hold.wait(timeout=10)
             return ("ok", self.status)
 
         self.server = ServerThread(app, tls=False).start()

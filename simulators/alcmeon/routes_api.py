@@ -1,8 +1,7 @@
-"""Faithful routes: OAuth2 token, user provisioning, social accounts, custom fields, application, actions.
+"""Faithful routes: OAuth2 token, user provisioning, social accounts, custom fields, application, actions."""
 
-Shapes, status codes and error bodies follow the official OpenAPI documents (oauth.yaml, user.yaml,
-core-api.yaml, custom-field.yaml, application.yaml, synchronize.yaml; AR 3.1-3.7).
-"""
+# Shapes, status codes and error bodies follow the official OpenAPI documents (oauth.yaml, user.yaml,
+# core-api.yaml, custom-field.yaml, application.yaml, synchronize.yaml; AR 3.1-3.7).
 
 from __future__ import annotations
 

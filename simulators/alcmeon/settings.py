@@ -1,8 +1,7 @@
-"""Org-linking settings (a simulator extension): Salesforce orgs, account links, team-to-queue mapping.
+"""Org-linking settings (a simulator extension): Salesforce orgs, account links, team-to-queue mapping."""
 
-AR 1.8 describes these screens (Settings -> "Salesforce organizations"); no public API exposes
-them, so the fake keeps them here and serves them under /_sim/ext/salesforce.
-"""
+# AR 1.8 describes these screens (Settings -> "Salesforce organizations"); no public API exposes
+# them, so the fake keeps them here and serves them under /_sim/ext/salesforce.
 
 from __future__ import annotations
 

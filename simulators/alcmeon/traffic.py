@@ -1,8 +1,7 @@
-"""Seeded Faker traffic against a running environment: customers write, agents reply, route, match, close.
+"""Seeded Faker traffic against a running environment: customers write, agents reply, route, match, close."""
 
-It drives the environment only through HTTP (the simulator extensions and the admin clock), so it
-works the same on an environment in this process, in another one, or behind `alcsim serve`.
-"""
+# It drives the environment only through HTTP (the simulator extensions and the admin clock), so it
+# works the same on an environment in this process, in another one, or behind `alcsim serve`.
 
 from __future__ import annotations
 

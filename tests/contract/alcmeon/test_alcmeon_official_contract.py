@@ -1,11 +1,10 @@
-"""Responses of every implemented route validated against Alcméon's official OpenAPI documents.
+"""Responses of every implemented route validated against Alcméon's official OpenAPI documents."""
 
-The documents are read from ../shared/reference/alcmeon-openapi/ beside the repository. Two known
-defects of the documents are worked around here, not in the fake (docs/assumptions.md): `Action.data`
-is a `oneOf` whose branches all accept any object, so `data` is checked against the branch its
-action type names; and `Account.type` in synchronize.yaml lacks `kakaotalk`, so actions are produced
-on the channels it lists.
-"""
+# The documents are read from ../shared/reference/alcmeon-openapi/ beside the repository. Two known
+# defects of the documents are worked around here, not in the fake (docs/assumptions.md): `Action.data`
+# is a `oneOf` whose branches all accept any object, so `data` is checked against the branch its
+# action type names; and `Account.type` in synchronize.yaml lacks `kakaotalk`, so actions are produced
+# on the channels it lists.
 
 import copy
 import functools

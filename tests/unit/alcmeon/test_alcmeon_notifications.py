@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import threading
 
 SIGNATURE = "X-Alcmeon-Webhook-Signature"
 
@@ -175,3 +176,26 @@ def test_actions_of_one_conversation(alcmeon_env):
     assert body[0]["id"] == first["conversation_id"]
     assert [a["task"]["message"]["content"] for a in body[0]["actions"]] == ["one", "two"]
     assert alcmeon_env.session.get(f"{alcmeon_env.url}/actions/conversations/999").json() == []
+
+
+def test_a_receiver_slower_than_the_timeout_counts_as_a_failure(
+    alcmeon_env_factory, alcmeon_webhook_receiver
+):
+    handle = alcmeon_env_factory({"webhook_timeout_seconds": 0.2})
+    subscribe(handle, alcmeon_webhook_receiver)
+    alcmeon_webhook_receiver.hold = threading.Event()
+    try:
+        handle.customer_writes(handle.account_id("facebook"), "6060", "slow")
+        alcmeon_webhook_receiver.wait_for(1)
+        handle.env.run_due()  # waits for the worker's delivery in flight, which times out
+        errors = handle.session.get(f"{handle.url}/application/errors").json()
+        assert errors[0]["status"] is None and errors[0]["details"] in ("ReadTimeout", "ConnectionError")
+    finally:
+        alcmeon_webhook_receiver.hold.set()
+
+
+def test_the_openapi_document_is_published(alcmeon_env):
+    document = alcmeon_env.new_session().get(f"{alcmeon_env.url}/openapi.json").json()
+    assert "/actions" in document["paths"] and "/_sim/ext/customers/messages" in document["paths"]
+    assert alcmeon_env.new_session().get(f"{alcmeon_env.url}/_sim/openapi.json").status_code == 401
+    assert alcmeon_env.session.get(f"{alcmeon_env.url}/_sim/openapi.json").json() == document
