@@ -17,7 +17,11 @@ BENCHES = ["bench.org_bench", "bench.soql_bench", "simulators.alcmeon.bench"]
 def main() -> int:
     results: dict = {
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": __import__("os").cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": __import__("os").cpu_count(),
+        },
     }
     for name in sys.argv[1:] or BENCHES:
         started = time.perf_counter()

@@ -30,12 +30,16 @@ def run(results: dict) -> None:
     running = start_org()
     try:
         session = running.session()  # one session: HTTP/1.1 keep-alive, one TLS handshake
-        session.headers.update({"Authorization": f"Bearer {running.access_token()}", "Content-Type": "application/json"})
+        session.headers.update(
+            {"Authorization": f"Bearer {running.access_token()}", "Content-Type": "application/json"}
+        )
         base = f"{running.instance_url}/services/data/v62.0/sobjects"
         ids: list[str] = []
 
         def create(i: int) -> None:
-            answer = session.post(f"{base}/Contact/", json={"LastName": f"Bench {i}", "Email": f"b{i}@example.com"})
+            answer = session.post(
+                f"{base}/Contact/", json={"LastName": f"Bench {i}", "Email": f"b{i}@example.com"}
+            )
             answer.raise_for_status()
             ids.append(answer.json()["id"])
 
@@ -44,7 +48,9 @@ def run(results: dict) -> None:
 
         def upsert(i: int) -> None:
             value = f"bench-user-{i % (COUNT // 2)}"  # half create, half update
-            session.patch(f"{base}/Contact/alcmeon__Alcmeon_User_Id__c/{value}", json={"LastName": f"U{i}"}).raise_for_status()
+            session.patch(
+                f"{base}/Contact/alcmeon__Alcmeon_User_Id__c/{value}", json={"LastName": f"U{i}"}
+            ).raise_for_status()
 
         results["create_https"] = measure(create, COUNT)
         results["get_by_id_https"] = measure(get, COUNT)

@@ -36,9 +36,17 @@ def _wait_for_interrupt() -> None:
 
 @serve.command("salesforce")
 @click.option("--port", default=8443, show_default=True, help="HTTPS port (0 picks a free one).")
-@click.option("--data-dir", type=click.Path(file_okay=False), help="Keep the org's records here across restarts.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Org configuration (YAML).")
-@click.option("--seed-file", type=click.Path(exists=True, dir_okay=False), help="Records to create at start (JSON or YAML).")
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False), help="Keep the org's records here across restarts."
+)
+@click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Org configuration (YAML)."
+)
+@click.option(
+    "--seed-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Records to create at start (JSON or YAML).",
+)
 def serve_salesforce(port: int, data_dir: str | None, config_file: str | None, seed_file: str | None) -> None:
     """One Salesforce org with the Alcméon package; prints one JSON line of connection details."""
     from simulators.salesforce import seeding

@@ -129,7 +129,11 @@ def admin_blueprint(sim) -> Blueprint:
             return problem(400, "status, since and limit are integers")
         try:
             found = sim.journal.entries(
-                method=request.args.get("method"), path=request.args.get("path"), status=status, since=since, limit=limit
+                method=request.args.get("method"),
+                path=request.args.get("path"),
+                status=status,
+                since=since,
+                limit=limit,
             )
         except Exception as exc:  # a bad regular expression from the caller
             return problem(400, f"bad path pattern: {exc}")

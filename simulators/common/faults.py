@@ -37,7 +37,17 @@ class FaultRule:
     def from_dict(cls, data: dict) -> FaultRule:
         if not isinstance(data, dict):
             raise FaultRuleError("a fault rule is a JSON object")
-        allowed = {"kind", "method", "path", "probability", "times", "latency_ms", "status", "error_code", "message"}
+        allowed = {
+            "kind",
+            "method",
+            "path",
+            "probability",
+            "times",
+            "latency_ms",
+            "status",
+            "error_code",
+            "message",
+        }
         unknown = set(data) - allowed
         if unknown:
             raise FaultRuleError(f"unknown keys: {', '.join(sorted(unknown))}")

@@ -18,7 +18,13 @@ class ServerThread:
     """`with ServerThread(app) as server:` serves on `server.url` until the block ends."""
 
     def __init__(
-        self, app, host: str = "127.0.0.1", port: int = 0, ca: LocalCA | None = None, tls: bool = True, threads: int = 16
+        self,
+        app,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ca: LocalCA | None = None,
+        tls: bool = True,
+        threads: int = 16,
     ):
         self.app = app
         self.host = host

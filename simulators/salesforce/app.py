@@ -11,9 +11,9 @@ from simulators.common.admin import admin_blueprint, instrument
 from simulators.common.faults import FaultRules
 from simulators.common.journal import Journal
 
-from . import errors, seeding
+from . import errors, openapi, seeding
 from .org import Org
-from .routes import auth, composite, misc, sobjects
+from .routes import auth, composite, misc, query, sobjects
 from .routes.common import error_response, respond
 
 # Routes that answer without a session: the logins and the admin health check.
@@ -96,30 +96,40 @@ def create_app(org: Org) -> Flask:
         if exc.code == 405:
             allowed = ",".join(sorted(m for m in (exc.valid_methods or []) if m not in ("OPTIONS",)))
             response = respond(
-                [{"message": f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}", "errorCode": "METHOD_NOT_ALLOWED"}], 405
+                [
+                    {
+                        "message": f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}",
+                        "errorCode": "METHOD_NOT_ALLOWED",
+                    }
+                ],
+                405,
             )
             response.headers["Allow"] = allowed
             return response
         if exc.code == 404:
-            return respond([{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}], 404)
-        return respond([{"message": exc.description or exc.name, "errorCode": exc.name.upper().replace(" ", "_")}], exc.code or 400)
+            return respond(
+                [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}], 404
+            )
+        return respond(
+            [{"message": exc.description or exc.name, "errorCode": exc.name.upper().replace(" ", "_")}],
+            exc.code or 400,
+        )
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         # Never a stack trace on the wire; the log keeps it for whoever runs the fake.
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return respond([{"message": "An unexpected error occurred. Please include this ErrorId if you contact support", "errorCode": "UNKNOWN_EXCEPTION"}], 500)
+        return respond(
+            [
+                {
+                    "message": "An unexpected error occurred. Please include this ErrorId if you contact support",
+                    "errorCode": "UNKNOWN_EXCEPTION",
+                }
+            ],
+            500,
+        )
 
-    for bp in (auth.bp, misc.versions_bp, misc.bp, sobjects.bp, composite.bp):
+    for bp in (auth.bp, misc.versions_bp, misc.bp, sobjects.bp, composite.bp, query.bp, openapi.bp):
         app.register_blueprint(bp)
-    try:
-        from .routes import query
-    except ImportError:  # the SOQL routes arrive with the SOQL engine
-        query = None
-    if query is not None:
-        app.register_blueprint(query.bp)
-    from .openapi import bp as openapi_bp
-
-    app.register_blueprint(openapi_bp)
     app.register_blueprint(admin_blueprint(sim))
     return app

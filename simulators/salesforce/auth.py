@@ -79,7 +79,10 @@ class Sessions:
     def _user(self, username: str, password: str):
         for user in self.org.config.users:
             # 127.0.0.1 is treated as a trusted IP range: the security token is optional.
-            if user.username.lower() == (username or "").lower() and password in (user.password, user.password + user.security_token):
+            if user.username.lower() == (username or "").lower() and password in (
+                user.password,
+                user.password + user.security_token,
+            ):
                 if not user.active:
                     return None
                 return user
@@ -129,5 +132,7 @@ class Sessions:
     def soap_login(self, username: str, password: str) -> Session:
         user = self._user(username, password)
         if user is None:
-            raise errors.InvalidLogin("INVALID_LOGIN: Invalid username, password, security token; or user locked out.")
+            raise errors.InvalidLogin(
+                "INVALID_LOGIN: Invalid username, password, security token; or user locked out."
+            )
         return self.open(self.org.user_id(user.username), "SOAP")

@@ -54,9 +54,15 @@ def _complete_person_account(org: Org, row: dict, before: dict | None) -> None:
     if before is None:
         row["IsPersonAccount"] = int(bool(person_type) and row.get("RecordTypeId") == person_type)
     elif row.get("RecordTypeId") != before.get("RecordTypeId"):
-        raise errors.FieldIntegrityException("Record Type ID: cannot change between person and business accounts", ["RecordTypeId"])
+        raise errors.FieldIntegrityException(
+            "Record Type ID: cannot change between person and business accounts", ["RecordTypeId"]
+        )
     if row["IsPersonAccount"]:
-        if before is not None and before.get("Name") != row.get("Name") and row.get("Name") != _full_name(row):
+        if (
+            before is not None
+            and before.get("Name") != row.get("Name")
+            and row.get("Name") != _full_name(row)
+        ):
             raise errors.InvalidFieldForInsertUpdate(
                 "Unable to create/update fields: Name. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
                 ["Name"],
@@ -65,10 +71,16 @@ def _complete_person_account(org: Org, row: dict, before: dict | None) -> None:
             raise errors.RequiredFieldMissing("Required fields are missing: [LastName]", ["LastName"])
         row["Name"] = _full_name(row)
         return
-    person_only = [k for k, v in row.items() if v not in (None, 0) and k.lower() in org.schema.person_mirrored and k != "Phone"]
+    person_only = [
+        k
+        for k, v in row.items()
+        if v not in (None, 0) and k.lower() in org.schema.person_mirrored and k != "Phone"
+    ]
     if person_only:
         # Without a person record type these fields do not exist on the account (SC 6).
-        raise errors.InvalidField(f"No such column '{person_only[0]}' on sobject of type Account", [person_only[0]])
+        raise errors.InvalidField(
+            f"No such column '{person_only[0]}' on sobject of type Account", [person_only[0]]
+        )
     if not row.get("Name"):
         raise errors.RequiredFieldMissing("Required fields are missing: [Name]", ["Name"])
 
@@ -81,18 +93,33 @@ def after_save(org: Org, sobject: SObject, row: dict, before: dict | None, user_
 def _sync_person_contact(org: Org, account: dict, user_id: str) -> None:
     """Creating a person account creates its hidden Contact; later edits are mirrored onto it."""
     contact = org.schema.get("Contact")
-    mirrored = {contact_field: account.get(_canonical(org, account_field)) for account_field, contact_field in org.schema.person_mirrored.items()}
+    mirrored = {
+        contact_field: account.get(_canonical(org, account_field))
+        for account_field, contact_field in org.schema.person_mirrored.items()
+    }
     now = org.now_text()
     if account.get("PersonContactId"):
-        org.store.update(contact, account["PersonContactId"], {**mirrored, "LastModifiedDate": now, "SystemModstamp": now, "LastModifiedById": user_id})
+        org.store.update(
+            contact,
+            account["PersonContactId"],
+            {**mirrored, "LastModifiedDate": now, "SystemModstamp": now, "LastModifiedById": user_id},
+        )
         return
     contact_id = org.new_id(contact)
     values = {f.name: None for f in contact.stored_fields}
     values.update(mirrored)
     values.update(
-        Id=contact_id, IsDeleted=0, AccountId=account["Id"], IsPersonAccount=1, OwnerId=account.get("OwnerId"),
-        Name=_full_name(account), CreatedDate=now, LastModifiedDate=now, SystemModstamp=now,
-        CreatedById=user_id, LastModifiedById=user_id,
+        Id=contact_id,
+        IsDeleted=0,
+        AccountId=account["Id"],
+        IsPersonAccount=1,
+        OwnerId=account.get("OwnerId"),
+        Name=_full_name(account),
+        CreatedDate=now,
+        LastModifiedDate=now,
+        SystemModstamp=now,
+        CreatedById=user_id,
+        LastModifiedById=user_id,
     )
     org.store.insert(contact, values)
     org.store.update(org.schema.get("Account"), account["Id"], {"PersonContactId": contact_id})

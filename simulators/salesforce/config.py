@@ -75,7 +75,11 @@ class OrgConfig:
             user.alias = (user.alias or (user.first_name[:1] + user.last_name)[:8]).lower()
         if not self.connected_apps:
             self.connected_apps.append(
-                ConnectedApp(name="alcsim", client_id=f"3MVG9alcsim{self.seed}", client_secret=f"alcsim-secret-{self.seed}")
+                ConnectedApp(
+                    name="alcsim",
+                    client_id=f"3MVG9alcsim{self.seed}",
+                    client_secret=f"alcsim-secret-{self.seed}",
+                )
             )
 
     @property

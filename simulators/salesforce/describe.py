@@ -47,7 +47,11 @@ def summary(sobject: SObject, version: str) -> dict:
 
 
 def global_describe(org: Org, version: str) -> dict:
-    return {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [summary(o, version) for o in org.schema.objects.values()]}
+    return {
+        "encoding": "UTF-8",
+        "maxBatchSize": 200,
+        "sobjects": [summary(o, version) for o in org.schema.objects.values()],
+    }
 
 
 def basic_info(org: Org, sobject: SObject, version: str) -> dict:
@@ -58,7 +62,13 @@ def basic_info(org: Org, sobject: SObject, version: str) -> dict:
     ).fetchall()
     recent = []
     for row in rows:
-        item = {"attributes": {"type": sobject.name, "url": f"/services/data/v{version}/sobjects/{sobject.name}/{row[0]}"}, "Id": row[0]}
+        item = {
+            "attributes": {
+                "type": sobject.name,
+                "url": f"/services/data/v{version}/sobjects/{sobject.name}/{row[0]}",
+            },
+            "Id": row[0],
+        }
         if name_field:
             item[name_field.name] = row[1]
         recent.append(item)
@@ -74,9 +84,14 @@ def _record_types(org: Org, sobject: SObject) -> list[dict]:
         "master": True,
         "name": "Master",
         "recordTypeId": MASTER_RECORD_TYPE_ID,
-        "urls": {"layout": f"/services/data/v{org.api_version}/sobjects/{sobject.name}/describe/layouts/{MASTER_RECORD_TYPE_ID}"},
+        "urls": {
+            "layout": f"/services/data/v{org.api_version}/sobjects/{sobject.name}/describe/layouts/{MASTER_RECORD_TYPE_ID}"
+        },
     }
-    rows = org.store.execute('SELECT Id, Name, DeveloperName, IsActive FROM "RecordType" WHERE SobjectType = ? AND IsDeleted = 0', (sobject.name,))
+    rows = org.store.execute(
+        'SELECT Id, Name, DeveloperName, IsActive FROM "RecordType" WHERE SobjectType = ? AND IsDeleted = 0',
+        (sobject.name,),
+    )
     infos = [
         {
             "active": bool(r["IsActive"]),
@@ -86,7 +101,9 @@ def _record_types(org: Org, sobject: SObject) -> list[dict]:
             "master": False,
             "name": r["Name"],
             "recordTypeId": r["Id"],
-            "urls": {"layout": f"/services/data/v{org.api_version}/sobjects/{sobject.name}/describe/layouts/{r['Id']}"},
+            "urls": {
+                "layout": f"/services/data/v{org.api_version}/sobjects/{sobject.name}/describe/layouts/{r['Id']}"
+            },
         }
         for r in rows
     ]
@@ -115,7 +132,9 @@ def describe(org: Org, sobject: SObject, version: str) -> dict:
             "searchLayoutable": True,
             "sobjectDescribeOption": "FULL",
             "supportedScopes": [{"label": "All " + sobject.label_plural.lower(), "name": "everything"}]
-            + ([{"label": "My " + sobject.label_plural.lower(), "name": "mine"}] if sobject.has_owner else []),
+            + (
+                [{"label": "My " + sobject.label_plural.lower(), "name": "mine"}] if sobject.has_owner else []
+            ),
         }
     )
     top["urls"] = {

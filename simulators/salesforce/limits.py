@@ -48,6 +48,7 @@ class ApiUsage:
         with self._lock:
             self._roll()
             remaining = max(self.allowance - self.used, 0)
+
         def entry(maximum: int, remaining_: int | None = None) -> dict:
             return {"Max": maximum, "Remaining": maximum if remaining_ is None else remaining_}
 

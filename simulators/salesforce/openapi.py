@@ -36,7 +36,11 @@ def _property(f: Field) -> dict:
 
 
 def _writable(sobject: SObject, creating: bool) -> dict:
-    props = {f.name: _property(f) for f in sobject.stored_fields if (f.createable if creating else f.updateable) and f.name != "Id"}
+    props = {
+        f.name: _property(f)
+        for f in sobject.stored_fields
+        if (f.createable if creating else f.updateable) and f.name != "Id"
+    }
     body = {"type": "object", "properties": props, "additionalProperties": False}
     required = [f.name for f in sobject.stored_fields if f.required and creating]
     if required:
@@ -46,9 +50,19 @@ def _writable(sobject: SObject, creating: bool) -> dict:
 
 def _answers(ok: dict, *codes: int) -> dict:
     answers = dict(ok)
-    descriptions = {300: "several records match", 400: "invalid request", 401: "no valid session", 403: "limit exceeded", 404: "not found", 405: "method not allowed"}
+    descriptions = {
+        300: "several records match",
+        400: "invalid request",
+        401: "no valid session",
+        403: "limit exceeded",
+        404: "not found",
+        405: "method not allowed",
+    }
     for code in (400, 401, 403, 404, *codes):
-        answers[str(code)] = {"description": descriptions[code], "content": {"application/json": {"schema": ERRORS}}}
+        answers[str(code)] = {
+            "description": descriptions[code],
+            "content": {"application/json": {"schema": ERRORS}},
+        }
     return answers
 
 
@@ -63,43 +77,80 @@ def document(version: str = CURRENT_API_VERSION) -> dict:
     record = {"type": "object", "properties": {"attributes": {"type": "object"}}, "required": ["attributes"]}
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
     paths: dict = {
-        f"{base}/sobjects": {"get": {"operationId": "describeGlobal", "responses": _answers({"200": _json({"type": "object"})})}},
-        f"{base}/limits": {"get": {"operationId": "limits", "responses": _answers({"200": _json({"type": "object"})})}},
+        f"{base}/sobjects": {
+            "get": {
+                "operationId": "describeGlobal",
+                "responses": _answers({"200": _json({"type": "object"})}),
+            }
+        },
+        f"{base}/limits": {
+            "get": {"operationId": "limits", "responses": _answers({"200": _json({"type": "object"})})}
+        },
     }
     for sobject in the_org.schema.objects.values():
         name = sobject.name
         paths[f"{base}/sobjects/{name}"] = {
-            "get": {"operationId": f"basicInfo{name}", "responses": _answers({"200": _json({"type": "object"})})},
+            "get": {
+                "operationId": f"basicInfo{name}",
+                "responses": _answers({"200": _json({"type": "object"})}),
+            },
             "post": {
                 "operationId": f"create{name}",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _writable(sobject, True)}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _writable(sobject, True)}},
+                },
                 "responses": _answers({"201": _json(save_result, "created")}),
             },
         }
         paths[f"{base}/sobjects/{name}/describe"] = {
-            "get": {"operationId": f"describe{name}", "responses": _answers({"200": _json({"type": "object"})})}
+            "get": {
+                "operationId": f"describe{name}",
+                "responses": _answers({"200": _json({"type": "object"})}),
+            }
         }
         paths[f"{base}/sobjects/{name}/{{id}}"] = {
             "parameters": [id_param],
             "get": {"operationId": f"get{name}", "responses": _answers({"200": _json(record)})},
             "patch": {
                 "operationId": f"update{name}",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _writable(sobject, False)}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _writable(sobject, False)}},
+                },
                 "responses": _answers({"204": {"description": "updated"}}),
             },
-            "delete": {"operationId": f"delete{name}", "responses": _answers({"204": {"description": "deleted"}})},
+            "delete": {
+                "operationId": f"delete{name}",
+                "responses": _answers({"204": {"description": "deleted"}}),
+            },
         }
         for f in sobject.stored_fields:
             if not f.external_id:
                 continue
-            value_param = {"name": "value", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+            value_param = {
+                "name": "value",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "minLength": 1},
+            }
             paths[f"{base}/sobjects/{name}/{f.name}/{{value}}"] = {
                 "parameters": [value_param],
-                "get": {"operationId": f"get{name}By{f.name}", "responses": _answers({"200": _json(record)}, 300)},
+                "get": {
+                    "operationId": f"get{name}By{f.name}",
+                    "responses": _answers({"200": _json(record)}, 300),
+                },
                 "patch": {
                     "operationId": f"upsert{name}By{f.name}",
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": _writable(sobject, True) | {"required": []}}}},
-                    "responses": _answers({"200": _json(save_result, "updated"), "201": _json(save_result, "created")}, 300),
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": _writable(sobject, True) | {"required": []}}
+                        },
+                    },
+                    "responses": _answers(
+                        {"200": _json(save_result, "updated"), "201": _json(save_result, "created")}, 300
+                    ),
                 },
             }
     return {
@@ -113,13 +164,22 @@ def document(version: str = CURRENT_API_VERSION) -> dict:
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "properties": {"message": {"type": "string"}, "errorCode": {"type": "string"}, "fields": {"type": "array", "items": {"type": "string"}}},
+                        "properties": {
+                            "message": {"type": "string"},
+                            "errorCode": {"type": "string"},
+                            "fields": {"type": "array", "items": {"type": "string"}},
+                        },
                         "required": ["message", "errorCode"],
                     },
                 },
                 "SaveResult": {
                     "type": "object",
-                    "properties": {"id": {"type": "string"}, "success": {"type": "boolean"}, "errors": {"type": "array"}, "created": {"type": "boolean"}},
+                    "properties": {
+                        "id": {"type": "string"},
+                        "success": {"type": "boolean"},
+                        "errors": {"type": "array"},
+                        "created": {"type": "boolean"},
+                    },
                     "required": ["id", "success", "errors"],
                 },
             },

@@ -27,7 +27,9 @@ MASTER_RECORD_TYPE_ID = "012000000000000AAA"
 
 
 class Org:
-    def __init__(self, config: OrgConfig | None = None, clock: Clock | None = None, data_dir: str | Path | None = None):
+    def __init__(
+        self, config: OrgConfig | None = None, clock: Clock | None = None, data_dir: str | Path | None = None
+    ):
         self.config = config or OrgConfig()
         self.clock = clock or Clock()
         self.ids = IdSource(self.config.seed)
@@ -114,7 +116,9 @@ class Org:
                 "IsSandbox": int(c.is_sandbox),
                 "OrganizationType": "Developer Edition" if c.is_sandbox else "Enterprise Edition",
                 "InstanceName": "ALC" + self.pod[:1],
-                "TimeZoneSidKey": c.timezone if c.timezone in organization.field("TimeZoneSidKey").values else "GMT",
+                "TimeZoneSidKey": c.timezone
+                if c.timezone in organization.field("TimeZoneSidKey").values
+                else "GMT",
                 "LanguageLocaleKey": "en_US",
                 "DefaultLocaleSidKey": "en_US",
                 "CreatedById": first_user,
@@ -125,8 +129,13 @@ class Org:
         self._running_as = first_user
         for profile in ("System Administrator", "Standard User"):
             self.records.create_as(first_user, "Profile", {"Name": profile})
-        for spec in [{"name": "Alcmeon_Admin", "label": "Alcméon Admin"}, {"name": "Alcmeon_Agent", "label": "Alcméon Agent"}] + list(c.permission_sets):
-            self.records.create_as(first_user, "PermissionSet", {"Name": spec["name"], "Label": spec.get("label", spec["name"])})
+        for spec in [
+            {"name": "Alcmeon_Admin", "label": "Alcméon Admin"},
+            {"name": "Alcmeon_Agent", "label": "Alcméon Agent"},
+        ] + list(c.permission_sets):
+            self.records.create_as(
+                first_user, "PermissionSet", {"Name": spec["name"], "Label": spec.get("label", spec["name"])}
+            )
         self._add_config_users()
         if c.person_accounts:
             self._add_person_record_types(first_user)
@@ -160,17 +169,26 @@ class Org:
                 found = self.store.ids_where(self.schema.get("PermissionSet"), "Name", name, nocase=True)
                 if not found:
                     raise ValueError(f"user {user.username}: unknown permission set {name!r}")
-                self.records.create_as(user_id, "PermissionSetAssignment", {"AssigneeId": user_id, "PermissionSetId": found[0]})
+                self.records.create_as(
+                    user_id, "PermissionSetAssignment", {"AssigneeId": user_id, "PermissionSetId": found[0]}
+                )
 
     def _add_person_record_types(self, creator: str) -> None:
-        for name, developer, person in (("Business Account", "Business_Account", 0), ("Person Account", "PersonAccount", 1)):
-            record_id = self.records.create_as(creator, "RecordType", {"Name": name, "DeveloperName": developer, "SobjectType": "Account"})
+        for name, developer, person in (
+            ("Business Account", "Business_Account", 0),
+            ("Person Account", "PersonAccount", 1),
+        ):
+            record_id = self.records.create_as(
+                creator, "RecordType", {"Name": name, "DeveloperName": developer, "SobjectType": "Account"}
+            )
             self.store.update(self.schema.get("RecordType"), record_id, {"IsPersonType": person})
 
     def _add_queue(self, queue) -> None:
         creator = self.integration_user_id
         developer = queue.developer_name or "".join(c if c.isalnum() else "_" for c in queue.name)
-        group_id = self.records.create_as(creator, "Group", {"Name": queue.name, "DeveloperName": developer, "Type": "Queue"})
+        group_id = self.records.create_as(
+            creator, "Group", {"Name": queue.name, "DeveloperName": developer, "Type": "Queue"}
+        )
         for sobject in queue.sobjects:
             self.records.create_as(creator, "QueueSobject", {"QueueId": group_id, "SobjectType": sobject})
         for username in queue.members:
@@ -180,7 +198,9 @@ class Org:
             self.records.create_as(creator, "GroupMember", {"GroupId": group_id, "UserOrGroupId": member})
 
     def person_record_type_id(self) -> str | None:
-        row = self.store.execute('SELECT Id FROM "RecordType" WHERE SobjectType = ? AND IsPersonType = 1', ("Account",)).fetchone()
+        row = self.store.execute(
+            'SELECT Id FROM "RecordType" WHERE SobjectType = ? AND IsPersonType = 1', ("Account",)
+        ).fetchone()
         return row[0] if row else None
 
     # -- admin -------------------------------------------------------------------------------------------
@@ -190,7 +210,9 @@ class Org:
             self.install()
 
     def snapshot(self, name: str) -> None:
-        target = sqlite3.connect(str(self._snapshot_path(name)) if self.data_dir else ":memory:", check_same_thread=False)
+        target = sqlite3.connect(
+            str(self._snapshot_path(name)) if self.data_dir else ":memory:", check_same_thread=False
+        )
         self.store.copy_to(target)
         old = self.snapshots.pop(name, None)
         if old is not None:
@@ -200,7 +222,9 @@ class Org:
     def restore(self, name: str) -> bool:
         source = self.snapshots.get(name)
         if source is None and self.data_dir and self._snapshot_path(name).exists():
-            source = self.snapshots[name] = sqlite3.connect(str(self._snapshot_path(name)), check_same_thread=False)
+            source = self.snapshots[name] = sqlite3.connect(
+                str(self._snapshot_path(name)), check_same_thread=False
+            )
         if source is None:
             return False
         self.store.copy_from(source)

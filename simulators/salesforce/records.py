@@ -9,7 +9,7 @@ from . import errors
 from .ids import to18
 from .schema import Field, SObject
 from .store import quote
-from .values import format_datetime, parse_datetime, to_api, to_store, check
+from .values import check, format_datetime, parse_datetime, to_api, to_store
 
 if TYPE_CHECKING:
     from .org import Org
@@ -36,7 +36,12 @@ class Records:
         return found
 
     def render(self, sobject: SObject, row: dict, version: str, fields: list[Field] | None = None) -> dict:
-        record = {"attributes": {"type": sobject.name, "url": f"/services/data/v{version}/sobjects/{sobject.name}/{row['Id']}"}}
+        record = {
+            "attributes": {
+                "type": sobject.name,
+                "url": f"/services/data/v{version}/sobjects/{sobject.name}/{row['Id']}",
+            }
+        }
         for f in fields or sobject.fields.values():
             if f.type == "address":
                 parts = {key: to_api(sobject.field(part), row.get(part)) for part, key in f.compound_parts}
@@ -60,7 +65,9 @@ class Records:
     def ids_by_external_id(self, sobject: SObject, field_name: str, value: str) -> tuple[Field, list[str]]:
         f = sobject.field(field_name)
         if f is None or not (f.external_id or f.type == "id" or f.id_lookup):
-            raise errors.NotFound(f"Provided external ID field does not exist or is not accessible: {field_name}")
+            raise errors.NotFound(
+                f"Provided external ID field does not exist or is not accessible: {field_name}"
+            )
         if f.type == "id":
             full = to18(value)
             return f, [full] if full and self.store.fetch(sobject, full) else []
@@ -102,7 +109,13 @@ class Records:
         before = self.row(sobject, record_id)
         values = self._incoming(sobject, data, creating=False, record_id=before["Id"])
         now = self.org.now_text()
-        row = {**before, **values, "LastModifiedDate": now, "SystemModstamp": now, "LastModifiedById": user_id}
+        row = {
+            **before,
+            **values,
+            "LastModifiedDate": now,
+            "SystemModstamp": now,
+            "LastModifiedById": user_id,
+        }
         with self.store.transaction():
             self._complete(sobject, row, before, user_id)
             self._check_row(sobject, row, before)
@@ -118,7 +131,9 @@ class Records:
         before = self.row(sobject, record_id)
         now = self.org.now_text()
         with self.store.transaction():
-            self.store.update(sobject, before["Id"], {"IsDeleted": 1, "SystemModstamp": now, "LastModifiedById": user_id})
+            self.store.update(
+                sobject, before["Id"], {"IsDeleted": 1, "SystemModstamp": now, "LastModifiedById": user_id}
+            )
             self.store.log_deletion(sobject, before["Id"], now)
             if sobject.name == "Account" and before.get("PersonContactId"):
                 contact = self.org.schema.get("Contact")
@@ -126,7 +141,15 @@ class Records:
                 self.store.log_deletion(contact, before["PersonContactId"], now)
         self.org.notify("deleted", sobject, before["Id"])
 
-    def upsert(self, sobject: SObject, field_name: str, value: str, data: dict, user_id: str, update_only: bool = False) -> tuple[str, bool]:
+    def upsert(
+        self,
+        sobject: SObject,
+        field_name: str,
+        value: str,
+        data: dict,
+        user_id: str,
+        update_only: bool = False,
+    ) -> tuple[str, bool]:
         f, ids = self.ids_by_external_id(sobject, field_name, value)
         if len(ids) > 1:
             raise errors.MultipleMatches(ids, sobject.name)
@@ -134,7 +157,9 @@ class Records:
             clash = next((k for k in data if k.lower() == f.name.lower()), None)
             if clash is not None and str(data[clash]) != value:
                 # The key in the URL wins; a different value in the body is refused like a real org does.
-                raise errors.InvalidField(f"{f.name}: value in the body does not match the external id in the URL", [f.name])
+                raise errors.InvalidField(
+                    f"{f.name}: value in the body does not match the external id in the URL", [f.name]
+                )
         if ids:
             self.update(sobject, ids[0], data, user_id)
             return ids[0], False
@@ -171,31 +196,44 @@ class Records:
         try:
             lower, upper = parse_datetime(start or ""), parse_datetime(end or "")
         except ValueError:
-            raise errors.SalesforceError("start and end must be ISO-8601 date-times, e.g. 2024-01-01T00:00:00+00:00") from None
+            raise errors.SalesforceError(
+                "start and end must be ISO-8601 date-times, e.g. 2024-01-01T00:00:00+00:00"
+            ) from None
         now = self.org.clock.now()
         if upper <= lower:
             raise errors.InvalidOperation("end date must be after start date")
         if lower < now - timedelta(days=days):
             raise errors.InvalidOperation(f"start date cannot be more than {days} days ago")
         # Seconds are truncated and the window never reaches past now (SC 8).
-        upper = min(upper, now).replace(second=0, microsecond=0) if upper > now else upper.replace(microsecond=0)
+        upper = (
+            min(upper, now).replace(second=0, microsecond=0) if upper > now else upper.replace(microsecond=0)
+        )
         return format_datetime(lower.replace(microsecond=0)), format_datetime(upper)
 
     # -- validation --------------------------------------------------------------------------------------
     def _incoming(self, sobject: SObject, data, creating: bool, record_id: str | None = None) -> dict:
         if not isinstance(data, dict):
-            raise errors.JsonParserError("Cannot deserialize instance of SObject from a value that is not a JSON object")
+            raise errors.JsonParserError(
+                "Cannot deserialize instance of SObject from a value that is not a JSON object"
+            )
         values: dict = {}
         for key, value in data.items():
             if key == "attributes":
                 continue
             f = sobject.field(key)
             if f is None or not f.stored:
-                raise errors.InvalidField(f"No such column '{key}' on sobject of type {sobject.name}", [key] if f else None)
+                raise errors.InvalidField(
+                    f"No such column '{key}' on sobject of type {sobject.name}", [key] if f else None
+                )
             if f.name == "Id":
                 if not creating and (value is None or to18(str(value)) == record_id):
                     continue
-                raise errors.InvalidFieldForInsertUpdate("cannot specify Id in an insert call" if creating else "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.", ["Id"])
+                raise errors.InvalidFieldForInsertUpdate(
+                    "cannot specify Id in an insert call"
+                    if creating
+                    else "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                    ["Id"],
+                )
             if not (f.createable if creating else f.updateable):
                 raise errors.InvalidFieldForInsertUpdate(
                     f"Unable to create/update fields: {f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
@@ -225,7 +263,9 @@ class Records:
             # A queue owns only the objects its QueueSobject rows list (SC 6).
             raise errors.FieldIntegrityException(f"{label}: id value of incorrect type: {value}", [f.name])
         if f.name == "RecordTypeId" and found.get("SobjectType") != sobject.name:
-            raise errors.InvalidCrossReferenceKey(f"Record Type ID: this ID value isn't valid for the user: {value}", [f.name])
+            raise errors.InvalidCrossReferenceKey(
+                f"Record Type ID: this ID value isn't valid for the user: {value}", [f.name]
+            )
         return full
 
     def _queue_may_own(self, group_id: str, sobject: SObject) -> bool:
@@ -257,9 +297,16 @@ class Records:
                 continue
             if before is not None and before.get(f.name) == row[f.name]:
                 continue
-            clash = [i for i in self.store.ids_where(sobject, f.name, row[f.name], nocase=not f.case_sensitive) if i != row["Id"]]
+            clash = [
+                i
+                for i in self.store.ids_where(sobject, f.name, row[f.name], nocase=not f.case_sensitive)
+                if i != row["Id"]
+            ]
             if clash:
-                raise errors.DuplicateValue(f"duplicate value found: {f.name} duplicates value on record with id: {clash[0]}", [f.name])
+                raise errors.DuplicateValue(
+                    f"duplicate value found: {f.name} duplicates value on record with id: {clash[0]}",
+                    [f.name],
+                )
 
     def _after_save(self, sobject: SObject, row: dict, before: dict | None, user_id: str) -> None:
         from .computed import after_save

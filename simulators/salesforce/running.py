@@ -59,14 +59,24 @@ class RunningOrg:
     def access_token(self) -> str:
         """Log in with the client credentials grant, as the connector's integration does."""
         response = self.session().post(
-            self.token_url, data={"grant_type": "client_credentials", "client_id": self.app.client_id, "client_secret": self.app.client_secret}
+            self.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.app.client_id,
+                "client_secret": self.app.client_secret,
+            },
         )
         response.raise_for_status()
         return response.json()["access_token"]
 
     def client(self, version: str = CURRENT_API_VERSION) -> Salesforce:
         """An unmodified simple-salesforce client on a fresh session of the integration user."""
-        return Salesforce(instance_url=self.instance_url, session_id=self.access_token(), session=self.session(), version=version)
+        return Salesforce(
+            instance_url=self.instance_url,
+            session_id=self.access_token(),
+            session=self.session(),
+            version=version,
+        )
 
     def refresh_token(self) -> str:
         return self.org.sessions.refresh_token(self.app.client_id, self.user.username)

@@ -101,7 +101,16 @@ class Field:
 
     def describe(self) -> dict:
         """The field keys of a real describe (salesforce-contract.md 4), in alphabetical order."""
-        text_like = self.type in ("string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "combobox")
+        text_like = self.type in (
+            "string",
+            "textarea",
+            "email",
+            "phone",
+            "url",
+            "picklist",
+            "multipicklist",
+            "combobox",
+        )
         return {
             "aggregatable": self.type not in ("textarea", "address"),
             "aiPredictionField": False,
@@ -124,11 +133,14 @@ class Field:
             "displayLocationInDecimal": False,
             "encrypted": False,
             "externalId": self.external_id,
-            "extraTypeInfo": ("richtextarea" if self.html else "plaintextarea") if self.type == "textarea" else None,
+            "extraTypeInfo": ("richtextarea" if self.html else "plaintextarea")
+            if self.type == "textarea"
+            else None,
             "filterable": self.type not in ("textarea", "address"),
             "filteredLookupInfo": None,
             "formulaTreatNullNumberAsZero": False,
-            "groupable": self.type not in ("textarea", "double", "currency", "percent", "datetime", "address"),
+            "groupable": self.type
+            not in ("textarea", "double", "currency", "percent", "datetime", "address"),
             "highScaleNumber": False,
             "htmlFormatted": self.html,
             "idLookup": self.id_lookup or self.type == "id" or self.external_id,
@@ -216,7 +228,11 @@ class SObject:
     def child_relationship(self, name: str) -> ChildRelationship | None:
         lowered = name.lower()
         return next(
-            (c for c in self.child_relationships if c.relationship_name and c.relationship_name.lower() == lowered),
+            (
+                c
+                for c in self.child_relationships
+                if c.relationship_name and c.relationship_name.lower() == lowered
+            ),
             None,
         )
 
@@ -224,7 +240,12 @@ class SObject:
         """The reference field whose relationship name is `name` (Account -> AccountId)."""
         lowered = name.lower()
         return next(
-            (f for f in self.fields.values() if f.relationship_name and f.relationship_name.lower() == lowered), None
+            (
+                f
+                for f in self.fields.values()
+                if f.relationship_name and f.relationship_name.lower() == lowered
+            ),
+            None,
         )
 
 
@@ -282,23 +303,58 @@ def _system_fields(owner: list[str] | None) -> list[Field]:
     audit = dict(type="reference", reference_to=["User"], createable=False, updateable=False, system=True)
     fields = [
         Field(name="Id", type="id", label="Record ID", createable=False, updateable=False, system=True),
-        Field(name="IsDeleted", type="boolean", label="Deleted", createable=False, updateable=False, system=True),
-        Field(name="CreatedDate", type="datetime", label="Created Date", createable=False, updateable=False, system=True),
+        Field(
+            name="IsDeleted", type="boolean", label="Deleted", createable=False, updateable=False, system=True
+        ),
+        Field(
+            name="CreatedDate",
+            type="datetime",
+            label="Created Date",
+            createable=False,
+            updateable=False,
+            system=True,
+        ),
         Field(name="CreatedById", label="Created By ID", relationship_name="CreatedBy", **audit),
-        Field(name="LastModifiedDate", type="datetime", label="Last Modified Date", createable=False, updateable=False, system=True),
-        Field(name="LastModifiedById", label="Last Modified By ID", relationship_name="LastModifiedBy", **audit),
-        Field(name="SystemModstamp", type="datetime", label="System Modstamp", createable=False, updateable=False, system=True),
+        Field(
+            name="LastModifiedDate",
+            type="datetime",
+            label="Last Modified Date",
+            createable=False,
+            updateable=False,
+            system=True,
+        ),
+        Field(
+            name="LastModifiedById", label="Last Modified By ID", relationship_name="LastModifiedBy", **audit
+        ),
+        Field(
+            name="SystemModstamp",
+            type="datetime",
+            label="System Modstamp",
+            createable=False,
+            updateable=False,
+            system=True,
+        ),
     ]
     if owner:
         label = "Assigned To ID" if owner == ["User"] else "Owner ID"
         fields.append(
-            Field(name="OwnerId", type="reference", label=label, reference_to=list(owner), relationship_name="Owner", system=True)
+            Field(
+                name="OwnerId",
+                type="reference",
+                label=label,
+                reference_to=list(owner),
+                relationship_name="Owner",
+                system=True,
+            )
         )
     return fields
 
 
 def _address_fields(prefix: str) -> list[Field]:
-    parts = [Field(name=f"{prefix}{suffix}", type=kind, length=length, compound_of=f"{prefix}Address") for suffix, _, kind, length in ADDRESS_PARTS]
+    parts = [
+        Field(name=f"{prefix}{suffix}", type=kind, length=length, compound_of=f"{prefix}Address")
+        for suffix, _, kind, length in ADDRESS_PARTS
+    ]
     compound = Field(
         name=f"{prefix}Address",
         type="address",
@@ -317,7 +373,12 @@ def _load_yaml(name: str) -> dict:
 class Schema:
     """All sObjects of one org: the standard ones, plus the package at `package_version` when installed."""
 
-    def __init__(self, package_version: str | None = "5.34", person_accounts: bool = False, custom_prefix_start: int = 0):
+    def __init__(
+        self,
+        package_version: str | None = "5.34",
+        person_accounts: bool = False,
+        custom_prefix_start: int = 0,
+    ):
         self.package_version = package_version
         self.person_accounts = person_accounts
         self.objects: dict[str, SObject] = {}
@@ -393,7 +454,9 @@ class Schema:
                 for target in f.reference_to:
                     parent = self.objects.get(target.lower())
                     if parent is not None:
-                        parent.child_relationships.append(ChildRelationship(sobject.name, f.name, f.child_relationship))
+                        parent.child_relationships.append(
+                            ChildRelationship(sobject.name, f.name, f.child_relationship)
+                        )
 
     def get(self, name: str) -> SObject | None:
         return self.objects.get(name.lower())

@@ -35,7 +35,9 @@ def seed(org: Org, document: dict) -> dict:
                         continue
                     if isinstance(value, str) and value.startswith("@"):
                         if value[1:] not in refs:
-                            raise errors.InvalidCrossReferenceKey(f"{name}[{index}].{key}: unknown reference {value}", [key])
+                            raise errors.InvalidCrossReferenceKey(
+                                f"{name}[{index}].{key}: unknown reference {value}", [key]
+                            )
                         value = refs[value[1:]]
                     values[key] = value
                 try:

@@ -53,10 +53,17 @@ class Store:
             if f.name.lower() not in existing:  # a package upgrade on a stored org adds its new fields
                 self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {quote(f.name)} {f.sql_type}")
         for f in sobject.stored_fields:
-            if f.type == "reference" or f.external_id or f.unique or f.name in ("SystemModstamp", "Name", "Email"):
+            if (
+                f.type == "reference"
+                or f.external_id
+                or f.unique
+                or f.name in ("SystemModstamp", "Name", "Email")
+            ):
                 collate = "" if f.type == "reference" or f.case_sensitive else " COLLATE NOCASE"
                 index = quote(f"ix_{sobject.name}_{f.name}")
-                self.connection.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({quote(f.name)}{collate})")
+                self.connection.execute(
+                    f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({quote(f.name)}{collate})"
+                )
 
     @contextmanager
     def transaction(self):
@@ -105,7 +112,9 @@ class Store:
 
     def update(self, sobject: SObject, record_id: str, values: dict) -> None:
         assignments = ", ".join(f"{quote(n)} = ?" for n in values)
-        self.execute(f"UPDATE {quote(sobject.name)} SET {assignments} WHERE Id = ?", [*values.values(), record_id])
+        self.execute(
+            f"UPDATE {quote(sobject.name)} SET {assignments} WHERE Id = ?", [*values.values(), record_id]
+        )
 
     def ids_where(self, sobject: SObject, field_name: str, value, nocase: bool) -> list[str]:
         collate = " COLLATE NOCASE" if nocase else ""
@@ -126,14 +135,19 @@ class Store:
             return value
 
     def log_deletion(self, sobject: SObject, record_id: str, when: str) -> None:
-        self.execute("INSERT OR REPLACE INTO _deleted (Id, sobject, deletedDate) VALUES (?, ?, ?)", (record_id, sobject.name, when))
+        self.execute(
+            "INSERT OR REPLACE INTO _deleted (Id, sobject, deletedDate) VALUES (?, ?, ?)",
+            (record_id, sobject.name, when),
+        )
 
     def forget_deletion(self, record_id: str) -> None:
         self.execute("DELETE FROM _deleted WHERE Id = ?", (record_id,))
 
     def drop_everything(self) -> None:
         with self.lock:
-            tables = [r[0] for r in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            tables = [
+                r[0] for r in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            ]
             for table in tables:
                 if table in ("_meta", "_deleted"):
                     self.connection.execute(f"DELETE FROM {quote(table)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -27,7 +28,9 @@ def parse_datetime(text: str) -> datetime:
         raise ValueError(text)
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     micro = int((fraction or "0").ljust(6, "0")[:6])
-    moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=UTC)
+    moment = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=UTC
+    )
     if zone and zone != "Z":
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
@@ -38,8 +41,16 @@ def parse_datetime(text: str) -> datetime:
 
 def _deserialize_error(kind: str, value) -> errors.SalesforceError:
     # Salesforce's JSON binder rejects a value of the wrong JSON type before any validation (SC 3.3).
-    token = "VALUE_STRING" if isinstance(value, str) else "VALUE_NUMBER_INT" if isinstance(value, int) else "START_OBJECT"
-    return errors.JsonParserError(f"Cannot deserialize instance of {kind} from {token} value {value} or request may be missing a required field")
+    token = (
+        "VALUE_STRING"
+        if isinstance(value, str)
+        else "VALUE_NUMBER_INT"
+        if isinstance(value, int)
+        else "START_OBJECT"
+    )
+    return errors.JsonParserError(
+        f"Cannot deserialize instance of {kind} from {token} value {value} or request may be missing a required field"
+    )
 
 
 def to_store(f: Field, value):
@@ -62,6 +73,13 @@ def to_store(f: Field, value):
             number = float(value)
         except (TypeError, ValueError):
             raise _deserialize_error("double" if kind != "int" else "int", value) from None
+        if math.isnan(number) or math.isinf(number):
+            raise _deserialize_error("double", value)
+        # int fields hold 9 digits (32 bits); number fields at most 18 digits (SC 4 `digits`, `precision`).
+        limit = 2**31 if kind == "int" else 10**18
+        if abs(number) >= limit:
+            label = f.label or f.name
+            raise errors.NumberOutsideValidRange(f"{label}: value outside of valid range on numeric field: {value}", [f.name])
         if kind == "int":
             if number != int(number):
                 raise _deserialize_error("int", value)
@@ -108,13 +126,23 @@ def check(f: Field, stored, label_for) -> None:
     if stored is None:
         return
     label = label_for(f)
-    if f.type in ("string", "textarea", "email", "phone", "url", "combobox", "picklist") and f.length and len(stored) > f.length:
-        raise errors.StringTooLong(f"{label}: data value too large: {stored[:40]} (max length={f.length})", [f.name])
+    if (
+        f.type in ("string", "textarea", "email", "phone", "url", "combobox", "picklist")
+        and f.length
+        and len(stored) > f.length
+    ):
+        raise errors.StringTooLong(
+            f"{label}: data value too large: {stored[:40]} (max length={f.length})", [f.name]
+        )
     if f.type == "email" and not EMAIL.match(stored):
         raise errors.InvalidEmailAddress(f"{label}: invalid email address: {stored}", [f.name])
     if f.type == "picklist" and f.restricted and stored not in f.values:
-        raise errors.InvalidOrNullForRestrictedPicklist(f"{label}: bad value for restricted picklist field: {stored}", [f.name])
+        raise errors.InvalidOrNullForRestrictedPicklist(
+            f"{label}: bad value for restricted picklist field: {stored}", [f.name]
+        )
     if f.type == "multipicklist" and f.restricted:
         for item in stored.split(";"):
             if item not in f.values:
-                raise errors.InvalidOrNullForRestrictedPicklist(f"{label}: bad value for restricted picklist field: {item}", [f.name])
+                raise errors.InvalidOrNullForRestrictedPicklist(
+                    f"{label}: bad value for restricted picklist field: {item}", [f.name]
+                )

@@ -26,9 +26,15 @@ def _instance_url() -> str:
 def token():
     the_org = org()
     try:
-        session, _ = the_org.sessions.token_grant(request.form.to_dict(), request.headers.get("Authorization"))
+        session, _ = the_org.sessions.token_grant(
+            request.form.to_dict(), request.headers.get("Authorization")
+        )
     except OAuthError as exc:
-        return Response(json.dumps({"error": exc.error, "error_description": exc.description}), exc.status, mimetype="application/json")
+        return Response(
+            json.dumps({"error": exc.error, "error_description": exc.description}),
+            exc.status,
+            mimetype="application/json",
+        )
     issued = str(int(session.issued.timestamp() * 1000))
     body = {
         "access_token": session.token,
@@ -80,7 +86,9 @@ def soap_login(version: str):
     try:
         username, password = _login_fields(request.get_data())
     except (ET.ParseError, ValueError):
-        return _soap_fault("INVALID_LOGIN", "INVALID_LOGIN: Invalid username, password, security token; or user locked out.")
+        return _soap_fault(
+            "INVALID_LOGIN", "INVALID_LOGIN: Invalid username, password, security token; or user locked out."
+        )
     try:
         session = the_org.sessions.soap_login(username, password)
     except errors.InvalidLogin as exc:

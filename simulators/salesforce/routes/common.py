@@ -60,7 +60,9 @@ def json_body():
 def respond(payload, status: int = 200, headers: dict | None = None) -> Response:
     """JSON in the order the org built it (simple-salesforce keeps key order, SC 1.1)."""
     body = "" if payload is None else json.dumps(payload, ensure_ascii=False)
-    response = Response(body, status=status, mimetype="application/json" if payload is not None else None, headers=headers)
+    response = Response(
+        body, status=status, mimetype="application/json" if payload is not None else None, headers=headers
+    )
     if payload is None:
         response.headers.pop("Content-Type", None)
     return response

@@ -14,7 +14,9 @@ from .common import api_version, data_blueprint, json_body, org, respond, user_i
 bp = data_blueprint("composite")
 COLLECTION_LIMIT = 200
 SUBREQUEST_LIMIT = 25
-ROLLED_BACK = "Record rolled back because not all records were valid and the request was using AllOrNone header"
+ROLLED_BACK = (
+    "Record rolled back because not all records were valid and the request was using AllOrNone header"
+)
 
 
 class _Rollback(Exception):
@@ -26,12 +28,18 @@ def _collection_body() -> tuple[list, bool]:
     if not isinstance(body, dict) or not isinstance(body.get("records"), list):
         raise errors.JsonParserError("The request body must be an object with a 'records' array")
     if len(body["records"]) > COLLECTION_LIMIT:
-        raise errors.InvalidBatchRequest(f"Maximum number of records allowed in a single request is {COLLECTION_LIMIT}")
+        raise errors.InvalidBatchRequest(
+            f"Maximum number of records allowed in a single request is {COLLECTION_LIMIT}"
+        )
     return body["records"], bool(body.get("allOrNone", False))
 
 
 def _type_of(record) -> str:
-    if not isinstance(record, dict) or not isinstance(record.get("attributes"), dict) or "type" not in record["attributes"]:
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("attributes"), dict)
+        or "type" not in record["attributes"]
+    ):
         raise errors.InvalidField("No SObject Type defined in the attributes of the record")
     return record["attributes"]["type"]
 
@@ -55,7 +63,17 @@ def _save_all(records: list, all_or_none: bool, save) -> list[dict]:
     except _Rollback:
         for result in results:
             if result["success"]:
-                result.update(id=None, success=False, errors=[{"statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK", "message": ROLLED_BACK, "fields": []}])
+                result.update(
+                    id=None,
+                    success=False,
+                    errors=[
+                        {
+                            "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                            "message": ROLLED_BACK,
+                            "fields": [],
+                        }
+                    ],
+                )
                 result.pop("created", None)
     for result in results:
         result.setdefault("id", None)
@@ -84,7 +102,9 @@ def update_collection():
         record_id = next((record[k] for k in record if k.lower() == "id"), None)
         if not record_id or not to18(str(record_id)):
             raise errors.MalformedId(f"Id in the record is missing or not valid: {record_id}", ["Id"])
-        the_org.records.update(sobject, str(record_id), {k: v for k, v in record.items() if k.lower() != "id"}, user_id())
+        the_org.records.update(
+            sobject, str(record_id), {k: v for k, v in record.items() if k.lower() != "id"}, user_id()
+        )
         return {"id": to18(str(record_id)), "success": True, "errors": []}
 
     return respond(_save_all(records, all_or_none, save))
@@ -134,7 +154,9 @@ def delete_collection():
     if not ids:
         raise errors.SalesforceError("ids is required", status=400)
     if len(ids) > COLLECTION_LIMIT:
-        raise errors.InvalidBatchRequest(f"Maximum number of records allowed in a single request is {COLLECTION_LIMIT}")
+        raise errors.InvalidBatchRequest(
+            f"Maximum number of records allowed in a single request is {COLLECTION_LIMIT}"
+        )
 
     def save(record_id):
         sobject = the_org.sobject_of(record_id)
@@ -152,7 +174,12 @@ def _dispatch(method: str, url: str, body) -> tuple[int, object, dict]:
     if not path.startswith("/services/data/"):
         path = "/services/data/" + path.lstrip("/")
     headers = {"Authorization": request.headers.get("Authorization", "")}
-    options = {"method": method.upper(), "query_string": query, "headers": headers, "environ_base": {"alcsim.subrequest": True}}
+    options = {
+        "method": method.upper(),
+        "query_string": query,
+        "headers": headers,
+        "environ_base": {"alcsim.subrequest": True},
+    }
     if body is not None:
         options.update(data=json.dumps(body), content_type="application/json")
     with current_app.test_request_context(path, **options):
@@ -175,7 +202,9 @@ def _resolve(text: str, outputs: dict) -> str:
             try:
                 current = current[step[0]] if step[0] else current[int(step[1])]
             except (KeyError, IndexError, TypeError):
-                raise errors.InvalidField(f"Invalid reference specified. No value for {ref}{path} found in {ref}.") from None
+                raise errors.InvalidField(
+                    f"Invalid reference specified. No value for {ref}{path} found in {ref}."
+                ) from None
         return str(current)
 
     return REFERENCE.sub(value, text)
@@ -205,11 +234,18 @@ def composite():
                     if not isinstance(sub, dict) or not sub.get("url") or not sub.get("method"):
                         raise errors.JsonParserError("Each subrequest needs method, url and referenceId")
                     url = _resolve(sub["url"], outputs)
-                    payload = json.loads(_resolve(json.dumps(sub["body"]), outputs)) if "body" in sub else None
+                    payload = (
+                        json.loads(_resolve(json.dumps(sub["body"]), outputs)) if "body" in sub else None
+                    )
                     status, result, headers = _dispatch(sub["method"], url, payload)
                 except errors.SalesforceError as exc:
                     status, result, headers = exc.status, [exc.as_error()], {}
-                answer = {"body": result, "httpHeaders": {k: v for k, v in headers.items() if k == "Location"}, "httpStatusCode": status, "referenceId": ref}
+                answer = {
+                    "body": result,
+                    "httpHeaders": {k: v for k, v in headers.items() if k == "Location"},
+                    "httpStatusCode": status,
+                    "referenceId": ref,
+                }
                 answers.append(answer)
                 if status < 300:
                     outputs[ref] = result
@@ -226,7 +262,12 @@ def composite():
 
 def _halted(ref) -> dict:
     message = "The transaction was rolled back since another operation in the same transaction failed."
-    return {"body": [{"errorCode": "PROCESSING_HALTED", "message": message}], "httpHeaders": {}, "httpStatusCode": 400, "referenceId": ref}
+    return {
+        "body": [{"errorCode": "PROCESSING_HALTED", "message": message}],
+        "httpHeaders": {},
+        "httpStatusCode": 400,
+        "referenceId": ref,
+    }
 
 
 @bp.post("/composite/batch", strict_slashes=False)
@@ -241,10 +282,28 @@ def batch():
     results, has_errors, halted = [], False, False
     for sub in requests_:
         if halted:
-            results.append({"statusCode": 412, "result": [{"errorCode": "BATCH_PROCESSING_HALTED", "message": "Batch processing halted per request"}]})
+            results.append(
+                {
+                    "statusCode": 412,
+                    "result": [
+                        {
+                            "errorCode": "BATCH_PROCESSING_HALTED",
+                            "message": "Batch processing halted per request",
+                        }
+                    ],
+                }
+            )
             continue
         if not isinstance(sub, dict) or not sub.get("url") or not sub.get("method"):
-            status, result = 400, [{"errorCode": "INVALID_BATCH_REQUEST", "message": "Each batch request needs method and url"}]
+            status, result = (
+                400,
+                [
+                    {
+                        "errorCode": "INVALID_BATCH_REQUEST",
+                        "message": "Each batch request needs method and url",
+                    }
+                ],
+            )
         else:
             status, result, _ = _dispatch(sub["method"], sub["url"], sub.get("richInput"))
         results.append({"statusCode": status, "result": result})

@@ -25,7 +25,10 @@ def _label(major: int) -> str:
 def versions():
     latest = int(float(CURRENT_API_VERSION))
     return respond(
-        [{"label": _label(m), "url": f"/services/data/v{m}.0", "version": f"{m}.0"} for m in range(OLDEST_API_VERSION, latest + 1)]
+        [
+            {"label": _label(m), "url": f"/services/data/v{m}.0", "version": f"{m}.0"}
+            for m in range(OLDEST_API_VERSION, latest + 1)
+        ]
     )
 
 

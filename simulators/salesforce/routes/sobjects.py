@@ -43,13 +43,17 @@ def describe(name: str):
 @bp.get("/sobjects/<name>/updated", strict_slashes=False)
 def updated(name: str):
     the_org = org()
-    return respond(the_org.records.updated(the_org.sobject(name), request.args.get("start"), request.args.get("end")))
+    return respond(
+        the_org.records.updated(the_org.sobject(name), request.args.get("start"), request.args.get("end"))
+    )
 
 
 @bp.get("/sobjects/<name>/deleted", strict_slashes=False)
 def deleted(name: str):
     the_org = org()
-    return respond(the_org.records.deleted(the_org.sobject(name), request.args.get("start"), request.args.get("end")))
+    return respond(
+        the_org.records.deleted(the_org.sobject(name), request.args.get("start"), request.args.get("end"))
+    )
 
 
 def _record_id(segment: str) -> str:
@@ -64,7 +68,9 @@ def _record_id(segment: str) -> str:
 def get(name: str, record_id: str):
     the_org = org()
     sobject = the_org.sobject(name)
-    return respond(the_org.records.get(sobject, _record_id(record_id), api_version(), request.args.get("fields")))
+    return respond(
+        the_org.records.get(sobject, _record_id(record_id), api_version(), request.args.get("fields"))
+    )
 
 
 @bp.patch("/sobjects/<name>/<record_id>", strict_slashes=False)
@@ -117,7 +123,9 @@ def upsert(name: str, field_name: str, value: str):
     sobject = the_org.sobject(name)
     update_only = request.args.get("updateOnly", "false").lower() == "true"
     body = json_body()
-    record_id, created = the_org.records.upsert(sobject, field_name, _external_value(value), body, user_id(), update_only)
+    record_id, created = the_org.records.upsert(
+        sobject, field_name, _external_value(value), body, user_id(), update_only
+    )
     # v46+ answers 201/200 with `created` (SC 3.2); the org serves no version before 50.0.
     payload = {"id": record_id, "success": True, "errors": [], "created": created}
     location = f"/services/data/v{api_version()}/sobjects/{sobject.name}/{record_id}"

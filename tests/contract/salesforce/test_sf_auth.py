@@ -13,12 +13,18 @@ def test_client_credentials_token_opens_a_session(sf_org):
     session = sf_org.session()
     answer = session.post(
         sf_org.token_url,
-        data={"grant_type": "client_credentials", "client_id": sf_org.app.client_id, "client_secret": sf_org.app.client_secret},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": sf_org.app.client_id,
+            "client_secret": sf_org.app.client_secret,
+        },
     ).json()
     assert answer["instance_url"] == sf_org.instance_url
     assert answer["token_type"] == "Bearer"
     assert answer["access_token"].startswith(sf_org.org.id[:15] + "!")
-    listed = session.get(f"{sf_org.instance_url}/services/data/", headers={"Authorization": "Bearer " + answer["access_token"]})
+    listed = session.get(
+        f"{sf_org.instance_url}/services/data/", headers={"Authorization": "Bearer " + answer["access_token"]}
+    )
     assert listed.status_code == 200
     assert listed.json()[0]["version"] == "50.0"
 
@@ -40,10 +46,17 @@ def test_password_grant_and_bad_password(sf_org):
 
 def test_refresh_token_grant(sf_org):
     session = sf_org.session()
-    form = {"grant_type": "refresh_token", "client_id": sf_org.app.client_id, "client_secret": sf_org.app.client_secret}
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": sf_org.app.client_id,
+        "client_secret": sf_org.app.client_secret,
+    }
     answer = session.post(sf_org.token_url, data={**form, "refresh_token": sf_org.refresh_token()})
     assert answer.status_code == 200 and answer.json()["access_token"]
-    assert session.post(sf_org.token_url, data={**form, "refresh_token": "nope"}).json()["error"] == "invalid_grant"
+    assert (
+        session.post(sf_org.token_url, data={**form, "refresh_token": "nope"}).json()["error"]
+        == "invalid_grant"
+    )
 
 
 def test_unsupported_grant(sf_org):
@@ -71,20 +84,32 @@ def _login_session(sf_org) -> requests.Session:
 
 
 def test_soap_login_through_simple_salesforce(sf_org):
-    sf = Salesforce(username=sf_org.user.username, password=sf_org.user.password, security_token=sf_org.user.security_token, session=_login_session(sf_org))
+    sf = Salesforce(
+        username=sf_org.user.username,
+        password=sf_org.user.password,
+        security_token=sf_org.user.security_token,
+        session=_login_session(sf_org),
+    )
     assert sf.sf_instance == sf_org.instance_url.removeprefix("https://")
     assert sf.Contact.create({"LastName": "Soap"})["success"] is True
 
 
 def test_soap_login_failure_raises_authentication_failed(sf_org):
     with pytest.raises(SalesforceAuthenticationFailed) as failure:
-        Salesforce(username=sf_org.user.username, password="bad", security_token="", session=_login_session(sf_org))
+        Salesforce(
+            username=sf_org.user.username, password="bad", security_token="", session=_login_session(sf_org)
+        )
     assert failure.value.code == "INVALID_LOGIN"
 
 
 def test_expired_session_relogs_and_retries(sf_org, sf_clock):
     """A client that logged in with a password meets a 401, logs in again and retries (SC 2.2 B)."""
-    sf = Salesforce(username=sf_org.user.username, password=sf_org.user.password, security_token=sf_org.user.security_token, session=_login_session(sf_org))
+    sf = Salesforce(
+        username=sf_org.user.username,
+        password=sf_org.user.password,
+        security_token=sf_org.user.security_token,
+        session=_login_session(sf_org),
+    )
     first = sf.session_id
     sf_clock.advance(sf_org.org.config.session_seconds + 1)
     created = sf.Contact.create({"LastName": "After expiry"})
@@ -97,12 +122,19 @@ def test_expired_session_with_direct_token_raises(sf_org, sf_clock):
     sf_clock.advance(sf_org.org.config.session_seconds + 1)
     with pytest.raises(SalesforceExpiredSession) as expired:
         sf.Contact.create({"LastName": "x"})
-    assert expired.value.content == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
+    assert expired.value.content == [
+        {"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}
+    ]
 
 
 def test_token_of_one_org_is_refused_by_another(sf_org_factory):
-    first, second = sf_org_factory({"name": "First", "seed": 1}), sf_org_factory({"name": "Second", "seed": 2})
+    first, second = (
+        sf_org_factory({"name": "First", "seed": 1}),
+        sf_org_factory({"name": "Second", "seed": 2}),
+    )
     token = first.access_token()
-    answer = second.session().get(f"{second.instance_url}/services/data/v62.0/sobjects", headers={"Authorization": f"Bearer {token}"})
+    answer = second.session().get(
+        f"{second.instance_url}/services/data/v62.0/sobjects", headers={"Authorization": f"Bearer {token}"}
+    )
     assert answer.status_code == 401
     assert answer.json()[0]["errorCode"] == "INVALID_SESSION_ID"

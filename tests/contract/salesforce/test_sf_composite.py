@@ -7,13 +7,25 @@ def test_collection_create_partial_success(sf):
     answer = sf.restful(
         "composite/sobjects",
         method="POST",
-        json={"allOrNone": False, "records": [{"attributes": {"type": "Contact"}, "LastName": "Ok"}, {"attributes": {"type": "Contact"}}]},
+        json={
+            "allOrNone": False,
+            "records": [
+                {"attributes": {"type": "Contact"}, "LastName": "Ok"},
+                {"attributes": {"type": "Contact"}},
+            ],
+        },
     )
     assert answer[0]["success"] is True and len(answer[0]["id"]) == 18
     assert answer[1] == {
         "id": None,
         "success": False,
-        "errors": [{"message": "Required fields are missing: [LastName]", "statusCode": "REQUIRED_FIELD_MISSING", "fields": ["LastName"]}],
+        "errors": [
+            {
+                "message": "Required fields are missing: [LastName]",
+                "statusCode": "REQUIRED_FIELD_MISSING",
+                "fields": ["LastName"],
+            }
+        ],
     }
 
 
@@ -21,7 +33,13 @@ def test_collection_all_or_none_rolls_back(sf):
     answer = sf.restful(
         "composite/sobjects",
         method="POST",
-        json={"allOrNone": True, "records": [{"attributes": {"type": "Account"}, "Name": "Kept?"}, {"attributes": {"type": "Account"}}]},
+        json={
+            "allOrNone": True,
+            "records": [
+                {"attributes": {"type": "Account"}, "Name": "Kept?"},
+                {"attributes": {"type": "Account"}},
+            ],
+        },
     )
     assert [a["success"] for a in answer] == [False, False]
     assert answer[0]["errors"][0]["statusCode"] == "ALL_OR_NONE_OPERATION_ROLLED_BACK"
@@ -31,21 +49,35 @@ def test_collection_all_or_none_rolls_back(sf):
 def test_collection_update_get_upsert_delete(sf):
     ids = [sf.Contact.create({"LastName": n})["id"] for n in ("A", "B")]
     updated = sf.restful(
-        "composite/sobjects", method="PATCH", json={"records": [{"attributes": {"type": "Contact"}, "id": i, "Title": "T"} for i in ids]}
+        "composite/sobjects",
+        method="PATCH",
+        json={"records": [{"attributes": {"type": "Contact"}, "id": i, "Title": "T"} for i in ids]},
     )
     assert all(u["success"] for u in updated)
-    fetched = sf.restful("composite/sobjects/Contact", params={"ids": ",".join(ids + ["003000000000000AAA"]), "fields": "Title"})
+    fetched = sf.restful(
+        "composite/sobjects/Contact",
+        params={"ids": ",".join(ids + ["003000000000000AAA"]), "fields": "Title"},
+    )
     assert [f["Title"] for f in fetched[:2]] == ["T", "T"] and fetched[2] is None
     upserted = sf.restful(
         "composite/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c",
         method="PATCH",
-        json={"records": [{"attributes": {"type": "alcmeon__Conversation__c"}, "alcmeon__scoped_id__c": f"w:a:b:{n}"} for n in (1, 2)]},
+        json={
+            "records": [
+                {"attributes": {"type": "alcmeon__Conversation__c"}, "alcmeon__scoped_id__c": f"w:a:b:{n}"}
+                for n in (1, 2)
+            ]
+        },
     )
     assert [u["created"] for u in upserted] == [True, True]
     again = sf.restful(
         "composite/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c",
         method="PATCH",
-        json={"records": [{"attributes": {"type": "alcmeon__Conversation__c"}, "alcmeon__scoped_id__c": "w:a:b:1"}]},
+        json={
+            "records": [
+                {"attributes": {"type": "alcmeon__Conversation__c"}, "alcmeon__scoped_id__c": "w:a:b:1"}
+            ]
+        },
     )
     assert again[0]["created"] is False and again[0]["id"] == upserted[0]["id"]
     deleted = sf.restful("composite/sobjects", method="DELETE", params={"ids": ",".join(ids)})
@@ -69,14 +101,23 @@ def test_composite_with_references(sf):
         json={
             "allOrNone": True,
             "compositeRequest": [
-                {"method": "POST", "url": "/services/data/v62.0/sobjects/Account", "referenceId": "acc", "body": {"Name": "Ref"}},
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Account",
+                    "referenceId": "acc",
+                    "body": {"Name": "Ref"},
+                },
                 {
                     "method": "POST",
                     "url": "/services/data/v62.0/sobjects/Contact",
                     "referenceId": "con",
                     "body": {"LastName": "Child", "AccountId": "@{acc.id}"},
                 },
-                {"method": "GET", "url": "/services/data/v62.0/sobjects/Contact/@{con.id}", "referenceId": "get"},
+                {
+                    "method": "GET",
+                    "url": "/services/data/v62.0/sobjects/Contact/@{con.id}",
+                    "referenceId": "get",
+                },
             ],
         },
     )
@@ -93,9 +134,24 @@ def test_composite_all_or_none_halts_and_rolls_back(sf):
         json={
             "allOrNone": True,
             "compositeRequest": [
-                {"method": "POST", "url": "/services/data/v62.0/sobjects/Account", "referenceId": "a", "body": {"Name": "Gone"}},
-                {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact", "referenceId": "b", "body": {}},
-                {"method": "POST", "url": "/services/data/v62.0/sobjects/Account", "referenceId": "c", "body": {"Name": "Never"}},
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Account",
+                    "referenceId": "a",
+                    "body": {"Name": "Gone"},
+                },
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Contact",
+                    "referenceId": "b",
+                    "body": {},
+                },
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Account",
+                    "referenceId": "c",
+                    "body": {"Name": "Never"},
+                },
             ],
         },
     )

@@ -11,7 +11,11 @@ OPEN = {"/services/oauth2/token", "/services/oauth2/revoke", "/services/Soap/u/<
 
 def _concrete(rule: str) -> str:
     """A path for a URL rule: every variable filled with a plausible value."""
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: {"version": "62.0", "name": "Contact"}.get(m.group(1), "003000000000000AAA"), rule)
+    return re.sub(
+        r"<(?:[a-z]+:)?([a-z_]+)>",
+        lambda m: {"version": "62.0", "name": "Contact"}.get(m.group(1), "003000000000000AAA"),
+        rule,
+    )
 
 
 def test_every_route_refuses_a_missing_or_bad_session(sf_org):
@@ -23,7 +27,9 @@ def test_every_route_refuses_a_missing_or_bad_session(sf_org):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, {"Authorization": "Bearer 00Dforged!token"}):
-                answer = session.request(method, sf_org.instance_url + _concrete(rule.rule), headers=headers, json={})
+                answer = session.request(
+                    method, sf_org.instance_url + _concrete(rule.rule), headers=headers, json={}
+                )
                 assert answer.status_code == 401, (method, rule.rule, answer.status_code)
                 assert answer.json()[0]["errorCode"] == "INVALID_SESSION_ID"
             walked += 1

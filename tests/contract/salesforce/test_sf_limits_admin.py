@@ -28,12 +28,25 @@ def test_request_limit_exceeded(sf_org_factory):
         sf.Contact.create({"LastName": name})
     with pytest.raises(SalesforceRefusedRequest) as refused:
         sf.Contact.create({"LastName": "d"})
-    assert refused.value.content == [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+    assert refused.value.content == [
+        {"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}
+    ]
 
 
 def test_fault_rules_error_latency_and_count(sf_org, sf):
     admin, base = _admin(sf_org, sf)
-    rule = admin.post(f"{base}/faults", json={"kind": "error", "method": "POST", "path": "/sobjects/Contact", "times": 1, "status": 503, "error_code": "SERVER_UNAVAILABLE", "message": "down"})
+    rule = admin.post(
+        f"{base}/faults",
+        json={
+            "kind": "error",
+            "method": "POST",
+            "path": "/sobjects/Contact",
+            "times": 1,
+            "status": 503,
+            "error_code": "SERVER_UNAVAILABLE",
+            "message": "down",
+        },
+    )
     assert rule.status_code == 201
     with pytest.raises(SalesforceGeneralError) as failed:
         sf.Contact.create({"LastName": "x"})
@@ -57,8 +70,19 @@ def test_probability_rules_repeat_for_a_seed(sf_org, sf):
     def pattern() -> list[int]:
         admin.delete(f"{base}/faults")
         admin.post(f"{base}/faults", json={"seed": 7})
-        admin.post(f"{base}/faults", json={"kind": "error", "path": "/limits", "probability": 0.5, "status": 500, "error_code": "UNKNOWN_EXCEPTION"})
-        return [admin.get(f"{sf_org.instance_url}/services/data/v62.0/limits/").status_code for _ in range(12)]
+        admin.post(
+            f"{base}/faults",
+            json={
+                "kind": "error",
+                "path": "/limits",
+                "probability": 0.5,
+                "status": 500,
+                "error_code": "UNKNOWN_EXCEPTION",
+            },
+        )
+        return [
+            admin.get(f"{sf_org.instance_url}/services/data/v62.0/limits/").status_code for _ in range(12)
+        ]
 
     first = pattern()
     assert first == pattern() and {200, 500} == set(first)
@@ -67,7 +91,9 @@ def test_probability_rules_repeat_for_a_seed(sf_org, sf):
 def test_journal_filters(sf_org, sf):
     sf.Contact.create({"LastName": "J"})
     admin, base = _admin(sf_org, sf)
-    entries = admin.get(f"{base}/journal", params={"method": "POST", "path": "sobjects/Contact"}).json()["entries"]
+    entries = admin.get(f"{base}/journal", params={"method": "POST", "path": "sobjects/Contact"}).json()[
+        "entries"
+    ]
     assert len(entries) == 1 and entries[0]["status"] == 201 and '"LastName"' in entries[0]["request_body"]
     assert admin.get(f"{base}/journal", params={"path": "("}).status_code == 400
 
@@ -76,7 +102,10 @@ def test_snapshot_restore_reset_and_seed(sf_org, sf):
     admin, base = _admin(sf_org, sf)
     seeded = admin.post(
         f"{base}/seed",
-        json={"Account": [{"_ref": "acme", "Name": "Acme"}], "Contact": [{"LastName": "Doe", "AccountId": "@acme"}]},
+        json={
+            "Account": [{"_ref": "acme", "Name": "Acme"}],
+            "Contact": [{"LastName": "Doe", "AccountId": "@acme"}],
+        },
     )
     assert seeded.status_code == 201 and seeded.json()["created"] == {"Account": 1, "Contact": 1}
     contact = sf.Contact.get(sf.Contact.metadata()["recentItems"][0]["Id"])
@@ -89,7 +118,9 @@ def test_snapshot_restore_reset_and_seed(sf_org, sf):
     bad = admin.post(f"{base}/seed", json={"Contact": [{"LastName": "ok"}, {"Nope__c": 1}]})
     assert bad.status_code == 400 and bad.json()[0]["message"].startswith("Contact[1]:")
     admin.post(f"{base}/reset")
-    assert requests.codes.unauthorized == admin.get(f"{base}/journal").status_code  # a reset ends every session
+    assert (
+        requests.codes.unauthorized == admin.get(f"{base}/journal").status_code
+    )  # a reset ends every session
 
 
 def test_restart_with_data_dir_keeps_records(sf_org_factory, tmp_path):

@@ -37,12 +37,18 @@ def served(tmp_path_factory):
 
 
 @schema.parametrize()
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
 def test_org_conforms_to_its_openapi_document(case, served):
     running, headers, session = served
     CASES.append(case.operation.label)
     case.call_and_validate(
-        base_url=running.instance_url, session=session, headers=headers, checks=CHECKS, verify=running.ca_bundle
+        base_url=running.instance_url,
+        session=session,
+        headers=headers,
+        checks=CHECKS,
+        verify=running.ca_bundle,
     )
 
 

@@ -12,9 +12,16 @@ def _field_names(sf, name: str) -> set[str]:
 
 @pytest.mark.parametrize(
     ("version", "has_channel_data", "has_conversation_type", "has_engagement"),
-    [("1.0", False, False, False), ("5.3", False, True, False), ("5.31", True, True, False), ("5.34", True, True, True)],
+    [
+        ("1.0", False, False, False),
+        ("5.3", False, True, False),
+        ("5.31", True, True, False),
+        ("5.34", True, True, True),
+    ],
 )
-def test_fields_exist_from_the_version_that_introduced_them(sf_org_factory, version, has_channel_data, has_conversation_type, has_engagement):
+def test_fields_exist_from_the_version_that_introduced_them(
+    sf_org_factory, version, has_channel_data, has_conversation_type, has_engagement
+):
     sf = sf_org_factory({"package_version": version}).client()
     fields = _field_names(sf, "alcmeon__Conversation__c")
     assert "alcmeon__scoped_id__c" in fields and "alcmeon__Contact__c" in fields
@@ -22,10 +29,16 @@ def test_fields_exist_from_the_version_that_introduced_them(sf_org_factory, vers
     assert ("alcmeon__Conversation_type__c" in fields) is has_conversation_type
     if not has_channel_data:
         with pytest.raises(SalesforceMalformedRequest) as refused:
-            sf.alcmeon__Conversation__c.create({"alcmeon__scoped_id__c": "k:a:k:1", "alcmeon__Channel_specific_user_data__c": "{}"})
+            sf.alcmeon__Conversation__c.create(
+                {"alcmeon__scoped_id__c": "k:a:k:1", "alcmeon__Channel_specific_user_data__c": "{}"}
+            )
         assert refused.value.content[0]["errorCode"] == "INVALID_FIELD"
     if has_engagement:
-        assert {"alcmeon__Case__c", "alcmeon__Message_Content__c", "alcmeon__Language_locale__c"} <= _field_names(sf, "alcmeon__Engagement__c")
+        assert {
+            "alcmeon__Case__c",
+            "alcmeon__Message_Content__c",
+            "alcmeon__Language_locale__c",
+        } <= _field_names(sf, "alcmeon__Engagement__c")
     else:
         with pytest.raises(SalesforceResourceNotFound):
             sf.alcmeon__Engagement__c.describe()
@@ -42,12 +55,25 @@ def test_person_account_creates_its_hidden_contact(sf_org_factory):
     running = sf_org_factory({"person_accounts": True})
     sf = running.client()
     record_types = {r["developerName"]: r["recordTypeId"] for r in sf.Account.describe()["recordTypeInfos"]}
-    person = sf.Account.create({"RecordTypeId": record_types["PersonAccount"], "FirstName": "Min", "LastName": "Kim", "PersonEmail": "min@example.kr"})
+    person = sf.Account.create(
+        {
+            "RecordTypeId": record_types["PersonAccount"],
+            "FirstName": "Min",
+            "LastName": "Kim",
+            "PersonEmail": "min@example.kr",
+        }
+    )
     account = sf.Account.get(person["id"])
     assert account["IsPersonAccount"] is True and account["Name"] == "Min Kim"
     contact = sf.Contact.get(account["PersonContactId"])
-    assert (contact["IsPersonAccount"], contact["AccountId"], contact["Email"]) == (True, person["id"], "min@example.kr")
-    sf.Account.update(person["id"], {"PersonEmail": "new@example.kr", "alcmeon__Alcmeon_User_Id__pc": "kakao-1"})
+    assert (contact["IsPersonAccount"], contact["AccountId"], contact["Email"]) == (
+        True,
+        person["id"],
+        "min@example.kr",
+    )
+    sf.Account.update(
+        person["id"], {"PersonEmail": "new@example.kr", "alcmeon__Alcmeon_User_Id__pc": "kakao-1"}
+    )
     contact = sf.Contact.get(account["PersonContactId"])
     assert contact["Email"] == "new@example.kr" and contact["alcmeon__Alcmeon_User_Id__c"] == "kakao-1"
     business = sf.Account.create({"Name": "Shop"})
@@ -55,7 +81,9 @@ def test_person_account_creates_its_hidden_contact(sf_org_factory):
     with pytest.raises(SalesforceMalformedRequest) as refused:
         sf.Account.create({"RecordTypeId": record_types["PersonAccount"], "FirstName": "No last name"})
     assert refused.value.content[0]["errorCode"] == "REQUIRED_FIELD_MISSING"
-    conversation = sf.alcmeon__Conversation__c.create({"alcmeon__scoped_id__c": "k:1:2:3", "alcmeon__Account__c": person["id"]})
+    conversation = sf.alcmeon__Conversation__c.create(
+        {"alcmeon__scoped_id__c": "k:1:2:3", "alcmeon__Account__c": person["id"]}
+    )
     assert sf.alcmeon__Conversation__c.get(conversation["id"])["alcmeon__Account__c"] == person["id"]
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from simple_salesforce import SalesforceMalformedRequest, SalesforceMoreThanOneRecord, SalesforceResourceNotFound
+from simple_salesforce import (
+    SalesforceMalformedRequest,
+    SalesforceMoreThanOneRecord,
+    SalesforceResourceNotFound,
+)
 
 from simulators.salesforce.ids import checksum
 
@@ -18,7 +22,10 @@ def test_create_get_update_delete(sf, sf_org):
     record_id = created["id"]
     assert len(record_id) == 18 and record_id.startswith("003") and record_id[15:] == checksum(record_id[:15])
     record = sf.Contact.get(record_id)
-    assert record["attributes"] == {"type": "Contact", "url": f"/services/data/v62.0/sobjects/Contact/{record_id}"}
+    assert record["attributes"] == {
+        "type": "Contact",
+        "url": f"/services/data/v62.0/sobjects/Contact/{record_id}",
+    }
     assert record["Name"] == "Ada Lovelace"
     assert DATETIME.match(record["CreatedDate"]) and record["CreatedById"] == sf_org.org.integration_user_id
     assert record["OwnerId"] == sf_org.org.integration_user_id and record["IsDeleted"] is False
@@ -39,11 +46,17 @@ def test_names_are_case_insensitive_and_answered_canonically(sf_org):
     sf = sf_org.client()
     created = sf.contact.create({"lastname": "Lower"})
     record = sf.CONTACT.get(created["id"][:15])
-    assert record["attributes"]["type"] == "Contact" and record["Id"] == created["id"] and record["LastName"] == "Lower"
+    assert (
+        record["attributes"]["type"] == "Contact"
+        and record["Id"] == created["id"]
+        and record["LastName"] == "Lower"
+    )
 
 
 def test_compound_address_and_numbers(sf):
-    created = sf.Account.create({"Name": "Acme", "BillingCity": "Paris", "AnnualRevenue": 10, "NumberOfEmployees": "12"})
+    created = sf.Account.create(
+        {"Name": "Acme", "BillingCity": "Paris", "AnnualRevenue": 10, "NumberOfEmployees": "12"}
+    )
     record = sf.Account.get(created["id"])
     assert record["BillingAddress"]["city"] == "Paris" and record["BillingAddress"]["street"] is None
     assert record["AnnualRevenue"] == 10.0 and isinstance(record["AnnualRevenue"], float)
@@ -52,10 +65,19 @@ def test_compound_address_and_numbers(sf):
 
 def test_upsert_by_external_id_creates_then_updates(sf):
     ext = "alcmeon__scoped_id__c"
-    first = sf.alcmeon__Conversation__c.upsert(f"{ext}/tw:1:2:3", {"alcmeon__User_name__c": "jo"}, raw_response=True)
+    first = sf.alcmeon__Conversation__c.upsert(
+        f"{ext}/tw:1:2:3", {"alcmeon__User_name__c": "jo"}, raw_response=True
+    )
     assert first.status_code == 201 and first.json()["created"] is True
-    second = sf.alcmeon__Conversation__c.upsert(f"{ext}/tw:1:2:3", {"alcmeon__Status__c": "CLOSED"}, raw_response=True)
-    assert second.status_code == 200 and second.json() == {"id": first.json()["id"], "success": True, "errors": [], "created": False}
+    second = sf.alcmeon__Conversation__c.upsert(
+        f"{ext}/tw:1:2:3", {"alcmeon__Status__c": "CLOSED"}, raw_response=True
+    )
+    assert second.status_code == 200 and second.json() == {
+        "id": first.json()["id"],
+        "success": True,
+        "errors": [],
+        "created": False,
+    }
     record = sf.alcmeon__Conversation__c.get_by_custom_id(ext, "tw:1:2:3")
     assert record["alcmeon__Status__c"] == "CLOSED" and record["Name"].startswith("C-")
 
@@ -82,7 +104,10 @@ def test_external_id_value_with_slash_and_plus(sf):
 def test_unknown_external_id_field_is_not_found(sf):
     with pytest.raises(SalesforceResourceNotFound) as missing:
         sf.Contact.get_by_custom_id("Nope__c", "1")
-    assert missing.value.content[0]["message"] == "Provided external ID field does not exist or is not accessible: Nope__c"
+    assert (
+        missing.value.content[0]["message"]
+        == "Provided external ID field does not exist or is not accessible: Nope__c"
+    )
 
 
 def test_updated_and_deleted_windows(sf, sf_org, sf_clock):
@@ -95,7 +120,9 @@ def test_updated_and_deleted_windows(sf, sf_org, sf_clock):
     sf_clock.advance(120)
     end = sf_clock.now()
     updated = sf.Contact.updated(start, end)
-    assert keep in updated["ids"] and drop not in updated["ids"] and DATETIME.match(updated["latestDateCovered"])
+    assert (
+        keep in updated["ids"] and drop not in updated["ids"] and DATETIME.match(updated["latestDateCovered"])
+    )
     deleted = sf.Contact.deleted(start, end)
     assert [d["id"] for d in deleted["deletedRecords"]] == [drop]
     assert set(deleted) == {"deletedRecords", "earliestDateAvailable", "latestDateCovered"}
@@ -108,18 +135,35 @@ def test_basic_info_and_describe(sf):
     described = sf.alcmeon__Conversation__c.describe()
     fields = {f["name"]: f for f in described["fields"]}
     scoped = fields["alcmeon__scoped_id__c"]
-    assert (scoped["externalId"], scoped["unique"], scoped["length"], scoped["nillable"]) == (True, True, 30, False)
-    assert fields["OwnerId"]["referenceTo"] == ["Group", "User"] and fields["OwnerId"]["polymorphicForeignKey"] is True
+    assert (scoped["externalId"], scoped["unique"], scoped["length"], scoped["nillable"]) == (
+        True,
+        True,
+        30,
+        False,
+    )
+    assert (
+        fields["OwnerId"]["referenceTo"] == ["Group", "User"]
+        and fields["OwnerId"]["polymorphicForeignKey"] is True
+    )
     assert fields["alcmeon__Contact__c"]["relationshipName"] == "alcmeon__Contact__r"
     assert described["keyPrefix"].startswith("a0") and described["custom"] is True
     contact = sf.Contact.describe()
     children = {c["relationshipName"] for c in contact["childRelationships"]}
     assert {"Cases", "Tasks", "Events", "alcmeon__Conversations__r"} <= children
-    assert {"aggregatable", "soapType", "picklistValues", "writeRequiresMasterRead"} <= set(contact["fields"][0])
+    assert {"aggregatable", "soapType", "picklistValues", "writeRequiresMasterRead"} <= set(
+        contact["fields"][0]
+    )
     everything = sf.describe()
-    assert {"Account", "Contact", "Case", "Task", "Event", "Group", "QueueSobject", "alcmeon__Engagement__c"} <= {
-        o["name"] for o in everything["sobjects"]
-    }
+    assert {
+        "Account",
+        "Contact",
+        "Case",
+        "Task",
+        "Event",
+        "Group",
+        "QueueSobject",
+        "alcmeon__Engagement__c",
+    } <= {o["name"] for o in everything["sobjects"]}
 
 
 def test_unknown_object_is_not_found(sf):
@@ -152,7 +196,9 @@ def test_validation_errors(sf, body, code, fields):
 
 def test_restricted_picklist_and_duplicate_value(sf):
     with pytest.raises(SalesforceMalformedRequest) as bad:
-        sf.alcmeon__Engagement__c.create({"alcmeon__Sender_Id__c": "s", "alcmeon__Recipient_Id__c": "r", "alcmeon__Channel__c": "Fax"})
+        sf.alcmeon__Engagement__c.create(
+            {"alcmeon__Sender_Id__c": "s", "alcmeon__Recipient_Id__c": "r", "alcmeon__Channel__c": "Fax"}
+        )
     assert bad.value.content[0]["errorCode"] == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
     first = sf.alcmeon__Conversation__c.create({"alcmeon__scoped_id__c": "a:b:c:1"})["id"]
     with pytest.raises(SalesforceMalformedRequest) as duplicate:
@@ -165,7 +211,10 @@ def test_restricted_picklist_and_duplicate_value(sf):
 
 
 def test_malformed_json_and_bad_id_segment(sf, sf_org):
-    session, headers = sf_org.session(), {"Authorization": f"Bearer {sf.session_id}", "Content-Type": "application/json"}
+    session, headers = (
+        sf_org.session(),
+        {"Authorization": f"Bearer {sf.session_id}", "Content-Type": "application/json"},
+    )
     base = f"{sf_org.instance_url}/services/data/v62.0/sobjects/Contact"
     broken = session.post(base + "/", data="{json", headers=headers)
     assert broken.status_code == 400 and broken.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
@@ -173,7 +222,11 @@ def test_malformed_json_and_bad_id_segment(sf, sf_org):
     unknown = session.get(base + "/not-an-id", headers=headers)
     assert unknown.status_code == 404 and unknown.json()[0]["errorCode"] == "NOT_FOUND"
     put = session.put(base + "/003000000000000AAA", json={}, headers=headers)
-    assert put.status_code == 405 and put.json()[0]["errorCode"] == "METHOD_NOT_ALLOWED" and "PATCH" in put.headers["Allow"]
+    assert (
+        put.status_code == 405
+        and put.json()[0]["errorCode"] == "METHOD_NOT_ALLOWED"
+        and "PATCH" in put.headers["Allow"]
+    )
 
 
 def test_queue_ownership_follows_queue_sobject(sf_org_factory):
@@ -186,11 +239,17 @@ def test_queue_ownership_follows_queue_sobject(sf_org_factory):
     conversation = sf.alcmeon__Conversation__c.create({"alcmeon__scoped_id__c": "q:u:e:1"})["id"]
     with pytest.raises(SalesforceMalformedRequest) as refused:
         sf.alcmeon__Conversation__c.update(conversation, {"OwnerId": queue})
-    assert refused.value.content[0] == {"message": f"Owner ID: id value of incorrect type: {queue}", "errorCode": "FIELD_INTEGRITY_EXCEPTION", "fields": ["OwnerId"]}
+    assert refused.value.content[0] == {
+        "message": f"Owner ID: id value of incorrect type: {queue}",
+        "errorCode": "FIELD_INTEGRITY_EXCEPTION",
+        "fields": ["OwnerId"],
+    }
 
 
 def sf_org_queue(running, name: str) -> str:
-    row = running.org.store.execute('SELECT Id FROM "Group" WHERE Name = ? AND Type = ?', (name, "Queue")).fetchone()
+    row = running.org.store.execute(
+        'SELECT Id FROM "Group" WHERE Name = ? AND Type = ?', (name, "Queue")
+    ).fetchone()
     return row[0]
 
 
@@ -199,6 +258,16 @@ def test_versions_from_50_to_current(sf_org):
     assert sf.Contact.create({"LastName": "Old"})["success"]
     session = sf_org.session()
     headers = {"Authorization": f"Bearer {sf.session_id}"}
-    assert session.get(f"{sf_org.instance_url}/services/data/v49.0/sobjects", headers=headers).status_code == 404
+    assert (
+        session.get(f"{sf_org.instance_url}/services/data/v49.0/sobjects", headers=headers).status_code == 404
+    )
     versions = session.get(f"{sf_org.instance_url}/services/data/", headers=headers).json()
     assert versions[0]["version"] == "50.0" and versions[-1]["version"] == "62.0"
+
+
+@pytest.mark.parametrize("value", [5.5e153, 2**31, "NaN"])
+def test_numbers_out_of_range_are_refused(sf, value):
+    """Found by the schemathesis fuzz: a huge integer once reached SQLite and answered 500."""
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.Event.create({"Subject": "x", "DurationInMinutes": value})
+    assert refused.value.content[0]["errorCode"] in ("NUMBER_OUTSIDE_VALID_RANGE", "JSON_PARSER_ERROR")
