@@ -13,10 +13,11 @@ class Clock:
         self._lock = threading.Lock()
         self._offset = timedelta(0)
         self._frozen_at: datetime | None = None
-        if start is not None:
-            self.set(start)
         if frozen:
-            self.freeze()
+            moment = start or self._real()
+            self._frozen_at = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        elif start is not None:
+            self.set(start)
 
     @staticmethod
     def _real() -> datetime:

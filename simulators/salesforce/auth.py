@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,7 +39,7 @@ class Sessions:
     def __init__(self, org: Org):
         self.org = org
         self._sessions: dict[str, Session] = {}
-        self._refresh: dict[str, tuple[str, str]] = {}  # refresh token -> (client_id, username)
+        self._revoked: set[str] = set()
         self._lock = threading.Lock()
 
     def open(self, user_id: str, app: str | None = None) -> Session:
@@ -59,21 +61,28 @@ class Sessions:
     def revoke(self, token: str) -> None:
         with self._lock:
             self._sessions.pop(token, None)
-            self._refresh.pop(token, None)
+            if token.startswith("5Aep"):
+                self._revoked.add(token)
 
     def clear(self) -> None:
         with self._lock:
             self._sessions.clear()
 
     def refresh_token(self, client_id: str, username: str) -> str:
-        """A refresh token 'valid until revoked', the only policy Alcméon supports (alcmeon-reference 1.9)."""
-        with self._lock:
-            for token, owner in self._refresh.items():
-                if owner == (client_id, username):
-                    return token
-            token = f"5Aep{self.org.ids.token(83)}"
-            self._refresh[token] = (client_id, username)
-            return token
+        """A refresh token 'valid until revoked', the only policy Alcméon supports (alcmeon-reference 1.9).
+
+        Derived from the org and the pair it belongs to, so it survives a restart of an org kept in a data dir.
+        """
+        key = f"{self.org.id}:{self.org.config.seed}".encode()
+        digest = hmac.new(key, f"{client_id}|{username.lower()}".encode(), hashlib.sha256).hexdigest()
+        return f"5Aep{digest}"
+
+    def _refresh_owner(self, token: str) -> tuple[str, str] | None:
+        for app in self.org.config.connected_apps:
+            for user in self.org.config.users:
+                if hmac.compare_digest(self.refresh_token(app.client_id, user.username), token):
+                    return None if token in self._revoked else (app.client_id, user.username)
+        return None
 
     # -- credentials -----------------------------------------------------------------------------------
     def _user(self, username: str, password: str):
@@ -117,8 +126,7 @@ class Sessions:
             username = app.run_as or self.org.config.integration_user.username
             return self.open(self.org.user_id(username), app.name), None
         if grant == "refresh_token":
-            with self._lock:
-                owner = self._refresh.get(form.get("refresh_token", ""))
+            owner = self._refresh_owner(form.get("refresh_token", ""))
             if owner is None:
                 raise OAuthError("invalid_grant", "expired access/refresh token")
             app = self._app(form.get("client_id", ""), None)

@@ -138,3 +138,18 @@ def test_token_of_one_org_is_refused_by_another(sf_org_factory):
     )
     assert answer.status_code == 401
     assert answer.json()[0]["errorCode"] == "INVALID_SESSION_ID"
+
+
+def test_refresh_token_survives_a_restart_and_can_be_revoked(sf_org_factory, tmp_path):
+    first = sf_org_factory({"name": "Durable"}, data_dir=tmp_path)
+    token = first.refresh_token()
+    first.stop()
+    second = sf_org_factory({"name": "Durable"}, data_dir=tmp_path)
+    session = second.session()
+    form = {"grant_type": "refresh_token", "client_id": second.app.client_id, "refresh_token": token}
+    assert session.post(second.token_url, data=form).status_code == 200
+    assert (
+        session.post(f"{second.instance_url}/services/oauth2/revoke", data={"token": token}).status_code
+        == 200
+    )
+    assert session.post(second.token_url, data=form).json()["error"] == "invalid_grant"
