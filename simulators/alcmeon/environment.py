@@ -37,7 +37,9 @@ class AlcmeonEnvironment:
         self.config = config or EnvironmentConfig()
         self.clock = clock or Clock()
         self.ca = ca
-        self.ids = IdSource(self.config.seed)
+        # Ids and secrets repeat for a seed, and differ between instances that share one.
+        seed = None if self.config.seed is None else f"{self.config.seed}:{self.config.instance_id}"
+        self.ids = IdSource(seed)
         self.journal = Journal()
         self.faults = FaultRules(self.config.seed)
         path = None

@@ -80,6 +80,9 @@ def alcmeon_env_factory():
     started: list[AlcmeonHandle] = []
 
     def make(config=None, clock: Clock | None = None) -> AlcmeonHandle:
+        # Environments of one test get distinct instance ids, so their scoped ids never collide in an org.
+        if config is None or (isinstance(config, dict) and "instance_id" not in config):
+            config = {**(config or {}), "instance_id": str(4242 + len(started))}
         handle = start_environment(config, clock)
         started.append(handle)
         return handle

@@ -119,14 +119,16 @@ class TrafficGenerator:
         kinds, weights = zip(*self.mix.items(), strict=True)
         kind = self.random.choices(kinds, weights)[0]
         active = [c for c in self.customers if c.last_task_id]
-        if kind != "new_user" and not active:
+        returning = kind.startswith("returning")
+        if kind != "new_user" and not (self.customers if returning else active):
             kind = "new_user"
         if kind == "new_user":
             customer = self.new_customer()
             self.customers.append(customer)
             self.write(customer)
             return kind
-        customer = self.random.choice(active)
+        # Anyone may come back, even after a close; agents act on conversations still waiting.
+        customer = self.random.choice(self.customers if returning else active)
         agent = self.random.choice(self.agents)["id"]
         task = customer.last_task_id
         if kind == "returning_user":

@@ -128,3 +128,11 @@ def test_agent_acts_reject_unknown_tasks_and_agents(alcmeon_env):
     assert alcmeon_env.ext("POST", f"/tasks/{task}/acquire", json={"agent_id": 999}).status_code == 404
     assert alcmeon_env.ext("POST", f"/tasks/{task}/acquire", json={"agent_id": "two"}).status_code == 400
     assert alcmeon_env.ext("POST", f"/tasks/{task}/acquire", data="nope").status_code == 400
+
+
+def test_two_environments_never_share_scoped_ids_or_secrets(alcmeon_env_factory):
+    first, second = alcmeon_env_factory(), alcmeon_env_factory()
+    assert first.instance_id != second.instance_id and first.secret != second.secret
+    a = first.customer_writes(first.account_id("facebook"), "1", "same user, same channel")
+    b = second.customer_writes(second.account_id("facebook"), "1", "same user, same channel")
+    assert a["scoped_id"] != b["scoped_id"]
