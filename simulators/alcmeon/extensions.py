@@ -111,6 +111,14 @@ def extensions_blueprint(env) -> Blueprint:
     def archive(task_id: int):
         return jsonify({"action_id": env.inbox.archive(task_id, agent_id(json_body(), required=False))})
 
+    @bp.post("/tasks/<id:task_id>/<any(comment, 'help-request', 'help-answer', 'on-hold', 'first-seen'):act>")
+    def note(task_id: int, act: str):
+        body = json_body()
+        comment = body.get("comment")
+        if comment is not None:
+            text(comment, "comment", max_length=10000, allow_empty=True)
+        return jsonify({"action_id": env.inbox.note(task_id, agent_id(body), act, comment)})
+
     @bp.post("/conversations/<id:conversation_id>/route")
     def route_conversation(conversation_id: int):
         """Route the conversation's latest message: what a transfer from a Salesforce queue asks for."""

@@ -238,6 +238,13 @@ class Inbox:
         agent = self.directory.active_agent(agent_id) if agent_id else self.directory.bot()
         return self.actions.record("archive" if agent_id else "auto-archive", task_id, agent)
 
+    def note(self, task_id: int, agent_id: int, kind: str, comment: str | None = None) -> int:
+        """The inbox acts that only leave a trace: comment, help request and answer, on hold, first seen."""
+        self.task(task_id)
+        agent = self.directory.active_agent(agent_id)
+        data = {"comment": comment or ""} if kind in ("comment", "help-request", "help-answer") else None
+        return self.actions.record(kind, task_id, agent, data)
+
     def close(self, conversation_id: int, agent_id: int, reply: str | None = None) -> dict:
         """Manual close (AR 2.1): optional last reply, every open task archived, next message opens anew."""
         conversation = self.conversation_row(conversation_id)

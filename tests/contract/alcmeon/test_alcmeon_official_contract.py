@@ -74,6 +74,8 @@ def busy(alcmeon_env, alcmeon_webhook_receiver):
         ("acquire", {"agent_id": 2}), ("acquire", {"agent_id": 3}), ("assign", {"agent_id": 3, "to_agent_id": 2}),
         ("route", {"team_id": 3}), ("route", {"team_id": 1}), ("reply", {"agent_id": 2, "content": "Hi!"}),
         ("release", {"agent_id": 2}),
+        ("comment", {"agent_id": 2, "comment": "VIP"}), ("help-request", {"agent_id": 2, "comment": "?"}),
+        ("help-answer", {"agent_id": 3, "comment": "!"}), ("on-hold", {"agent_id": 2}),
     ):  # fmt: skip
         handle.ext("POST", f"/tasks/{task}/{path}", json=body).raise_for_status()
     handle.customer_writes(

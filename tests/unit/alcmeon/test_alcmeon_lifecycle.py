@@ -136,3 +136,17 @@ def test_two_environments_never_share_scoped_ids_or_secrets(alcmeon_env_factory)
     a = first.customer_writes(first.account_id("facebook"), "1", "same user, same channel")
     b = second.customer_writes(second.account_id("facebook"), "1", "same user, same channel")
     assert a["scoped_id"] != b["scoped_id"]
+
+
+def test_comment_help_and_on_hold_leave_actions_and_move_the_state(alcmeon_env):
+    task = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "8300", "Complex case")["task_id"]
+    for act, state in (("comment", "pending"), ("help-request", "help-requested"), ("help-answer", "help-answered"),
+                       ("on-hold", "on-hold")):  # fmt: skip
+        done = alcmeon_env.ext("POST", f"/tasks/{task}/{act}", json={"agent_id": 2, "comment": f"{act} note"})
+        action_id = done.json()["action_id"]
+        action = alcmeon_env.session.get(
+            f"{alcmeon_env.url}/actions", params={"min_action_id": action_id - 1}
+        ).json()[0]
+        assert action["type"] == act and action["task"]["state"] == state
+        if act != "on-hold":
+            assert action["data"] == {"comment": f"{act} note"}
