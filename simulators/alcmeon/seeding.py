@@ -58,6 +58,14 @@ def seed_defaults(env, secrets: list[str] = ()) -> None:
 
 
 def add_application(env, app: ApplicationConfig) -> int:
+    if not isinstance(app.permissions, list) or not all(isinstance(p, str) for p in app.permissions):
+        raise BadRequest("invalid-permission", "permissions is a list of permission names")
+    if app.webhook_url is not None and not (
+        isinstance(app.webhook_url, str) and app.webhook_url.startswith(("http://", "https://"))
+    ):
+        raise BadRequest("invalid-url", "webhook_url is an http(s) URL")
+    if app.secret is not None and (not isinstance(app.secret, str) or not app.secret):
+        raise BadRequest("invalid-secret", "secret is a non-empty string")
     unknown = set(app.permissions) - set(PERMISSIONS)
     if unknown:
         raise BadRequest("invalid-permission", f"unknown permissions: {', '.join(sorted(unknown))}")

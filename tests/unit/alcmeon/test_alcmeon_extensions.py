@@ -152,3 +152,17 @@ def test_fault_rules_answer_in_the_vendor_envelope_and_the_journal_records_calls
         "entries"
     ]
     assert [(e["status"], e["fault"]) for e in entries] == [(503, "error"), (200, None)]
+
+
+def test_seeding_a_malformed_application_is_a_400(alcmeon_env):
+    for application in ({"permissions": 5}, {"webhook_url": 7}, {"secret": 3}, {"colour": "red"}, "app"):
+        answer = alcmeon_env.session.post(
+            f"{alcmeon_env.url}/_sim/seed", json={"applications": [application]}
+        )
+        assert answer.status_code == 400, application
+    made = alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/seed",
+                                    json={"applications": [{"name": "second", "permissions": ["Core API"]}]})  # fmt: skip
+    second = made.json()["applications"][0]
+    other = alcmeon_env.new_session(auth=(alcmeon_env.instance_id, second["secret"]))
+    assert other.get(f"{alcmeon_env.url}/v1/social-accounts/").status_code == 200
+    assert other.get(f"{alcmeon_env.url}/teams").status_code == 403
