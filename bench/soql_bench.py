@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.timing import measure
 from simulators.salesforce.ids import make_id
@@ -216,7 +217,11 @@ def _memory(results: dict) -> None:
     code = (
         f"import json; from bench.soql_bench import memory_probe; print(json.dumps(memory_probe({CONTACTS})))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    if done.returncode != 0:
+        results["memory"] = {"error": done.stderr.strip().splitlines()[-1:]}
+        return
     results["memory"] = json.loads(done.stdout.strip().splitlines()[-1])
     results["memory"]["method"] = (
         "ru_maxrss of a fresh interpreter holding the in-memory org (SQLite pages included)"
