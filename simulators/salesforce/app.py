@@ -13,7 +13,7 @@ from simulators.common.journal import Journal
 
 from . import errors, openapi, seeding
 from .org import Org
-from .routes import auth, composite, misc, query, sobjects
+from .routes import auth, composite, extensions, misc, query, sobjects
 from .routes.common import error_response, respond
 
 # Routes that answer without a session: the logins and the admin health check.
@@ -129,7 +129,16 @@ def create_app(org: Org) -> Flask:
             500,
         )
 
-    for bp in (auth.bp, misc.versions_bp, misc.bp, sobjects.bp, composite.bp, query.bp, openapi.bp):
+    for bp in (
+        auth.bp,
+        misc.versions_bp,
+        misc.bp,
+        sobjects.bp,
+        composite.bp,
+        query.bp,
+        openapi.bp,
+        extensions.bp,
+    ):
         app.register_blueprint(bp)
     app.register_blueprint(admin_blueprint(sim))
     return app

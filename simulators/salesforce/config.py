@@ -45,6 +45,25 @@ class QueueConfig:
 
 
 @dataclass
+class PackageCallout:
+    """Where the package reports changes for one Alcméon environment (a Named Credential in a real org)."""
+
+    scope: str  # first part of the scoped ids of that environment's conversations
+    url: str
+    secret: str
+    run_as: str = ""  # the connector's user: its own changes are not reported back
+
+
+@dataclass
+class Automations:
+    """Customer automation, never implicit: the package itself creates no Case (PKG-05)."""
+
+    case_per_conversation: bool = False
+    omni_routing: bool = False
+    agent_capacity: int = 2
+
+
+@dataclass
 class OrgConfig:
     name: str = "alcsim Org"
     seed: int | str = 1
@@ -58,6 +77,8 @@ class OrgConfig:
     connected_apps: list[ConnectedApp] = field(default_factory=list)
     queues: list[QueueConfig] = field(default_factory=list)
     permission_sets: list[dict] = field(default_factory=list)
+    package_callouts: list[PackageCallout] = field(default_factory=list)
+    automations: Automations = field(default_factory=Automations)
 
     def __post_init__(self):
         if not self.users:
@@ -92,6 +113,8 @@ class OrgConfig:
         data["users"] = [UserConfig(**u) for u in data.get("users", [])]
         data["connected_apps"] = [ConnectedApp(**a) for a in data.get("connected_apps", [])]
         data["queues"] = [QueueConfig(**q) for q in data.get("queues", [])]
+        data["package_callouts"] = [PackageCallout(**c) for c in data.get("package_callouts", [])]
+        data["automations"] = Automations(**(data.get("automations") or {}))
         return cls(**data)
 
     @classmethod

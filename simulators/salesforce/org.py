@@ -14,9 +14,11 @@ from simulators.common.ids import IdSource
 
 from . import errors
 from .auth import Sessions
+from .automation import CustomerAutomation
 from .config import CURRENT_API_VERSION, OrgConfig
 from .ids import make_id, pod_for_seed, to18
 from .limits import ApiUsage
+from .package import PackageCallouts
 from .records import Records
 from .schema import Field, Schema, SObject
 from .store import Store
@@ -41,10 +43,15 @@ class Org:
         self.store = Store(self.data_dir / "org.sqlite3" if self.data_dir else None)
         self.records = Records(self)
         self.snapshots: dict[str, sqlite3.Connection] = {}
-        self.listeners: list = []  # called after each committed change: listener(event, sobject, record_id)
+        # Triggers run inside the saving transaction; listeners once it commits. Both get
+        # (sobject, before, after, user_id), with before None on insert and after None on delete.
+        self.triggers: list = []
+        self.listeners: list = []
         self._lock = threading.RLock()
         self.sessions = Sessions(self)
         self.api_usage = ApiUsage(self)
+        self.package = PackageCallouts(self) if self.config.package_version else None
+        self.automation = CustomerAutomation(self)
         self.install()
 
     # -- identity -------------------------------------------------------------------------------------
@@ -91,6 +98,8 @@ class Org:
         """Create tables, and on a new store the org's own records: Organization, profiles, users, queues."""
         with self._lock:
             self.store.create_tables(self.schema)
+            if self.package:
+                self.package.create_table()
             if self.store.meta("installed"):
                 self._add_config_users()  # a restart keeps records, but new users in the config still appear
                 return
@@ -236,11 +245,15 @@ class Org:
         folder.mkdir(exist_ok=True)
         return folder / f"{safe}.sqlite3"
 
-    def notify(self, event: str, sobject: SObject, record_id: str) -> None:
+    def changed(self, sobject: SObject, before: dict | None, after: dict | None, user_id: str) -> None:
+        for trigger in list(self.triggers):
+            trigger(sobject, before, after, user_id)
         for listener in list(self.listeners):
-            listener(event, sobject, record_id)
+            self.store.on_commit(lambda listener=listener: listener(sobject, before, after, user_id))
 
     def close(self) -> None:
+        if self.package:
+            self.package.stop()
         for connection in self.snapshots.values():
             connection.close()
         self.store.close()

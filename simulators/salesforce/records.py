@@ -100,7 +100,7 @@ class Records:
             self._check_row(sobject, row, None)
             self.store.insert(sobject, row)
             self._after_save(sobject, row, None, user_id)
-        self.org.notify("created", sobject, record_id)
+            self.org.changed(sobject, None, row, user_id)
         return record_id
 
     def update(self, sobject: SObject, record_id: str, data: dict, user_id: str) -> None:
@@ -122,7 +122,7 @@ class Records:
             changed = {k: v for k, v in row.items() if before.get(k) != v}
             self.store.update(sobject, before["Id"], changed)
             self._after_save(sobject, row, before, user_id)
-        self.org.notify("updated", sobject, before["Id"])
+            self.org.changed(sobject, before, row, user_id)
 
     def delete(self, sobject: SObject, record_id: str, user_id: str) -> None:
         """A soft delete into the recycle bin: the row stays, IsDeleted is set, `deleted/` lists it."""
@@ -139,7 +139,7 @@ class Records:
                 contact = self.org.schema.get("Contact")
                 self.store.update(contact, before["PersonContactId"], {"IsDeleted": 1, "SystemModstamp": now})
                 self.store.log_deletion(contact, before["PersonContactId"], now)
-        self.org.notify("deleted", sobject, before["Id"])
+            self.org.changed(sobject, before, None, user_id)
 
     def upsert(
         self,

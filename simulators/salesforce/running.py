@@ -114,4 +114,6 @@ def start_org(
     org = Org(config or OrgConfig(), clock=clock, data_dir=data_dir)
     ca = ca or local_ca()
     server = ServerThread(create_app(org), port=port, ca=ca).start()
+    if org.package:
+        org.package.start()
     return RunningOrg(org, server, ca)

@@ -29,6 +29,7 @@ class Store:
             self.connection.execute("PRAGMA synchronous=NORMAL")
         self.lock = threading.RLock()
         self._depth = 0
+        self._pending: list[list] = []
         self.connection.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
         self.connection.execute(
             "CREATE TABLE IF NOT EXISTS _deleted (Id TEXT PRIMARY KEY, sobject TEXT NOT NULL, deletedDate TEXT NOT NULL)"
@@ -67,21 +68,40 @@ class Store:
 
     @contextmanager
     def transaction(self):
-        """Nested transactions are savepoints, so a composite request with allOrNone rolls back as one."""
+        """Nested transactions are savepoints, so a composite request with allOrNone rolls back as one.
+
+        Work registered with `on_commit` runs once the outermost transaction commits, and is dropped
+        with any savepoint that rolls back, as Apex enqueues a queueable only when its transaction commits.
+        """
         with self.lock:
             name = f"sp{self._depth}"
             self.connection.execute(f"SAVEPOINT {name}")
             self._depth += 1
+            self._pending.append([])
             try:
                 yield self.connection
             except BaseException:
                 self.connection.execute(f"ROLLBACK TO {name}")
                 self.connection.execute(f"RELEASE {name}")
+                self._pending.pop()
                 raise
             else:
                 self.connection.execute(f"RELEASE {name}")
+                done = self._pending.pop()
+                if self._pending:
+                    self._pending[-1].extend(done)
+                    done = []
             finally:
                 self._depth -= 1
+        for callback in done:
+            callback()
+
+    def on_commit(self, callback) -> None:
+        with self.lock:
+            if self._pending:
+                self._pending[-1].append(callback)
+                return
+        callback()
 
     def execute(self, sql: str, params: tuple | list = ()) -> sqlite3.Cursor:
         with self.lock:

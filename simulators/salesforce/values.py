@@ -79,7 +79,9 @@ def to_store(f: Field, value):
         limit = 2**31 if kind == "int" else 10**18
         if abs(number) >= limit:
             label = f.label or f.name
-            raise errors.NumberOutsideValidRange(f"{label}: value outside of valid range on numeric field: {value}", [f.name])
+            raise errors.NumberOutsideValidRange(
+                f"{label}: value outside of valid range on numeric field: {value}", [f.name]
+            )
         if kind == "int":
             if number != int(number):
                 raise _deserialize_error("int", value)
