@@ -36,7 +36,7 @@ def test_org_conforms_to_its_openapi_document(sf_org, sf):
             suppress_health_check=list(HealthCheck),
         )
         def check(case):
-            cases.append(operation.label)
+            cases.append(case.operation.label)
             case.call_and_validate(
                 base_url=sf_org.instance_url,
                 session=session,
