@@ -1,0 +1,111 @@
+"""The connector's HTTP app: Alcméon notification webhooks, package callouts, and its own admin routes."""
+
+# A notification or callout is acknowledged only after its job is committed to the durable queue,
+# and a bad signature is refused with 401 before anything is stored (API-01, issue 5 "Engine").
+# Admin routes under /admin expose the queue and the sync errors of each org (SYNC-10: errors pending,
+# retry one, retry all, ignore). Other modules add blueprints through `Connector.app`.
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, jsonify, request
+
+from .signatures import callout_signature, valid, webhook_signature
+
+
+def _problem(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def create_app(connector) -> Flask:
+    app = Flask("alcsim-connector")
+
+    @app.post("/alcmeon/<env>/notify")
+    def notify(env: str):
+        endpoint = connector.environment_endpoint(env)
+        if endpoint is None:
+            return _problem(404, f"no environment {env!r} in this topology")
+        body = request.get_data(cache=True)
+        expected = webhook_signature(endpoint.secret, request.path, body)
+        if not valid(expected, request.headers.get("X-Alcmeon-Webhook-Signature")):
+            return _problem(401, "bad X-Alcmeon-Webhook-Signature")
+        try:
+            notification = json.loads(body)
+            action_id, action = int(notification["id"]), notification["action"]
+        except (ValueError, KeyError, TypeError):
+            return _problem(400, "a notification is {id, action}")
+        connector.receive_action(env, action_id, action)
+        return jsonify({"received": action_id})
+
+    @app.post("/package/<org>/<env>")
+    def package_callout(org: str, env: str):
+        secret = connector.callout_secret(org, env)
+        if secret is None:
+            return _problem(404, f"no callouts from org {org!r} for environment {env!r}")
+        body = request.get_data(cache=True)
+        if not valid(callout_signature(secret, body), request.headers.get("X-Alcmeon-Package-Signature")):
+            return _problem(401, "bad X-Alcmeon-Package-Signature")
+        try:
+            callout = json.loads(body)
+            callout_id = int(callout["id"])
+            callout["scoped_id"]  # noqa: B018  (required: it routes the callout, TOPO-03)
+        except (ValueError, KeyError, TypeError):
+            return _problem(400, "a callout is {id, scoped_id, changes, ...}")
+        job_id = connector.receive_callout(org, env, callout_id, callout)
+        return jsonify({"received": callout_id, "job": job_id})
+
+    @app.get("/admin/health")
+    def health():
+        return jsonify({"status": "ok", "jobs": connector.store.counts()})
+
+    @app.get("/admin/jobs")
+    def jobs():
+        rows = connector.store.jobs(request.args.get("state"), int(request.args.get("limit", 100)))
+        return jsonify([{**r, "payload": json.loads(r["payload"])} for r in rows])
+
+    @app.post("/admin/catch-up")
+    def catch_up():
+        return jsonify({"enqueued": connector.catch_up_all()})
+
+    @app.post("/admin/settings/refresh")
+    def refresh_settings():
+        connector.settings.invalidate()
+        return jsonify({"refreshed": True})
+
+    # SYNC-10, AR 1.11: the org's warning icon (errors pending), retry one, retry all, ignore.
+    @app.get("/admin/orgs")
+    def orgs():
+        return jsonify([
+            {"name": name, "organization_id": org_id,
+             "errors_pending": len(connector.store.sync_errors(org_id, "pending"))}
+            for name, org_id in connector.org_ids().items()
+        ])  # fmt: skip
+
+    @app.get("/admin/sync-errors")
+    def sync_errors():
+        org = connector.resolve_org(request.args.get("org"))
+        return jsonify(connector.store.sync_errors(org, request.args.get("state", "pending") or None))
+
+    @app.post("/admin/sync-errors/<int:error_id>/retry")
+    def retry_one(error_id: int):
+        found = connector.retry_error(error_id)
+        return jsonify(found) if found else _problem(404, f"no pending sync error {error_id}")
+
+    @app.post("/admin/sync-errors/<int:error_id>/ignore")
+    def ignore(error_id: int):
+        found = connector.ignore_error(error_id)
+        return jsonify(found) if found else _problem(404, f"no pending sync error {error_id}")
+
+    @app.post("/admin/orgs/<org>/sync-errors/retry")
+    def retry_all(org: str):
+        org_id = connector.resolve_org(org)
+        if org_id is None:
+            return _problem(404, f"no org {org!r}")
+        return jsonify(
+            {"retried": [connector.retry_error(e["id"]) for e in connector.store.sync_errors(org_id)]}
+        )
+
+    return app

@@ -1,0 +1,78 @@
+"""Turn a topology into connector parts and into each environment's org-linking settings, over HTTP."""
+
+# The Alcméon side owns the settings (AR 1.8: accounts linked to an org with a switch, the team/queue
+# mapping, sync mode, search and display fields); a topology only writes them once at start, through
+# the same settings routes an admin's screen would use. Queue ids are read from each org by SOQL.
+
+from __future__ import annotations
+
+from .alcmeon import EnvironmentEndpoint
+from .engine import EngineSettings
+from .salesforce import OrgEndpoint
+from .service import Connector, ConnectorConfig
+from .topology import Topology
+
+
+def connector_config(topology: Topology, db_path=None) -> ConnectorConfig:
+    secrets = {(org, env.name): topology.callout_secret(org, env.name)
+               for env in topology.environments for org in env.org_names()}  # fmt: skip
+    return ConnectorConfig(
+        name=topology.name,
+        db_path=db_path,
+        callout_secrets=secrets,
+        engine=EngineSettings(workers=topology.connector.workers),
+        catch_up_seconds=topology.connector.catch_up_seconds,
+    )
+
+
+def add_endpoints(connector: Connector, topology: Topology, urls: dict[str, str], ca_bundle: str) -> None:
+    """`urls` maps each org and environment name to its base URL (https://127.0.0.1:port)."""
+    for org in topology.orgs:
+        connector.add_org(OrgEndpoint(org.name, f"{urls[org.name]}/services/oauth2/token", org.client_id,
+                                      org.client_secret, ca_bundle))  # fmt: skip
+    for env in topology.environments:
+        connector.add_environment(
+            EnvironmentEndpoint(env.name, urls[env.name], env.instance_id, env.secret, ca_bundle)
+        )
+
+
+def default_urls(topology: Topology, host: str = "127.0.0.1") -> dict[str, str]:
+    return {part.name: f"https://{host}:{part.port}" for part in (*topology.orgs, *topology.environments)}
+
+
+def apply_settings(connector: Connector, topology: Topology, webhook_base: str | None = None) -> dict:
+    """Write each environment's org-linking settings from the topology; returns what was mapped."""
+    applied: dict = {}
+    queue_ids = {}
+    for org in topology.orgs:
+        gateway = connector.org(org.name)
+        if not gateway.organization_id:
+            gateway.login()
+        queue_ids[org.name] = gateway.queues()
+    for env in topology.environments:
+        gateway = connector.environment(env.name)
+        teams = gateway.teams()
+        accounts = {a["name"]: a["id"] for a in gateway.social_accounts()}
+        for org_name in env.org_names():
+            org, link = topology.org(org_name), env.link(org_name)
+            org_id = connector.org(org_name).organization_id
+            gateway.put_organization(org_id, {
+                "name": org.name, "instance_url": connector.org(org_name).endpoint.token_url.split("/services")[0],
+                "package_version": org.package_version, "person_account_mode": org.person_accounts,
+                "sync_mode": link.sync_mode, "frequency_seconds": link.frequency_seconds,
+                "contact_search_fields": link.matching.search_fields,
+                "contact_display_fields": link.matching.display_fields,
+            })  # fmt: skip
+        for account in env.social_accounts:
+            if account.org:
+                org_id = connector.org(account.org).organization_id
+                gateway.link_account(accounts[account.name], org_id, account.switch)
+        for team in env.teams:
+            if team.org:
+                queue_id = queue_ids[team.org][team.queue]
+                gateway.map_team(teams[team.name], connector.org(team.org).organization_id, queue_id)
+        if webhook_base:
+            gateway.set_webhook(f"{webhook_base}/alcmeon/{env.name}/notify")
+        applied[env.name] = {"teams": teams, "accounts": accounts}
+    connector.settings.invalidate()
+    return applied

@@ -1,0 +1,181 @@
+"""The engine: worker threads that claim jobs from the durable queue and hand them to a handler by type."""
+
+# Handlers are the extension point (a dispatcher keyed by job type): the Alcméon -> Salesforce sync
+# registers "alcmeon.action"; the Salesforce -> Alcméon rules, the widget and engagement register
+# theirs. A handler gets groups of jobs (one group per conversation, in order) and answers one Outcome
+# per group. The engine turns outcomes into durable state: done, retried after a back-off, or a sync
+# error an admin can retry or ignore (SYNC-10). A job type with no handler is parked, not dropped.
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .store import Job, Store
+
+log = logging.getLogger("alcsim.connector")
+
+
+@dataclass
+class Outcome:
+    kind: str  # "done", "retry", "error", "park"
+    message: str = ""
+    retry_after: float | None = None
+    info: dict = field(default_factory=dict)  # for a sync error: org, conversation, task, message, scoped id
+
+    @classmethod
+    def done(cls, message: str = "") -> Outcome:
+        return cls("done", message)
+
+
+Handler = Callable[[list[list[Job]]], list[Outcome]]
+
+
+class Dispatcher:
+    """Job type -> handler. `register` is how other modules plug in (see connector/service.py)."""
+
+    def __init__(self):
+        self._handlers: dict[str, Handler] = {}
+
+    def register(self, job_type: str, handler: Handler) -> None:
+        self._handlers[job_type] = handler
+
+    def handler(self, job_type: str) -> Handler | None:
+        return self._handlers.get(job_type)
+
+    def types(self) -> set[str]:
+        return set(self._handlers)
+
+
+@dataclass
+class EngineSettings:
+    workers: int = 4
+    batch: int = 100  # conversations per claim: several records move at once in one collection call
+    retry_base: float = 0.1
+    retry_cap: float = 5.0
+    max_attempts: int = 8
+    seed: int | None = None
+
+
+class Engine:
+    def __init__(self, store: Store, dispatcher: Dispatcher, settings: EngineSettings | None = None):
+        self.store = store
+        self.dispatcher = dispatcher
+        self.settings = settings or EngineSettings()
+        self._rng = random.Random(self.settings.seed)
+        self._wake = threading.Condition()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._busy = 0
+
+    def start(self) -> Engine:
+        self._park_unhandled()
+        for index in range(self.settings.workers):
+            thread = threading.Thread(target=self._run, name=f"connector-worker-{index}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.wake()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads.clear()
+
+    def wake(self) -> None:
+        with self._wake:
+            self._wake.notify_all()
+
+    def _park_unhandled(self) -> None:
+        """Parked jobs come back when a handler for their type exists (after an upgrade and restart)."""
+        for job_type in self.dispatcher.types():
+            with self.store.transaction() as db:
+                db.execute(
+                    "UPDATE jobs SET state = 'pending' WHERE state = 'parked' AND type = ?", (job_type,)
+                )
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            groups = self.store.claim(self.settings.batch, self.dispatcher.types())
+            if not groups:
+                self._park_jobs_without_handler()
+                due = self.store.next_due()
+                wait = 0.5 if due is None else min(0.5, max(0.005, due - time.time()))
+                with self._wake:
+                    self._wake.wait(wait)
+                continue
+            with self._wake:
+                self._busy += 1
+            try:
+                self._handle(groups)
+            finally:
+                with self._wake:
+                    self._busy -= 1
+                    self._wake.notify_all()
+
+    def _park_jobs_without_handler(self) -> None:
+        types = self.dispatcher.types()
+        marks = ",".join("?" * len(types)) or "NULL"
+        with self.store.transaction() as db:
+            db.execute(f"UPDATE jobs SET state = 'parked' WHERE state = 'pending' AND type NOT IN ({marks})",
+                       tuple(sorted(types)))  # fmt: skip
+
+    def _handle(self, groups: list[list[Job]]) -> None:
+        by_type: dict[str, list[list[Job]]] = {}
+        for group in groups:
+            by_type.setdefault(group[0].type, []).append(group)
+        for job_type, typed in by_type.items():
+            handler = self.dispatcher.handler(job_type)
+            try:
+                outcomes = handler(typed) if handler else [Outcome("park")] * len(typed)
+            except Exception as exc:  # a handler bug must not kill the worker nor lose the jobs
+                log.exception("handler for %s failed", job_type)
+                outcomes = [Outcome("retry", f"{exc.__class__.__name__}: {exc}")] * len(typed)
+            for group, outcome in zip(typed, outcomes, strict=True):
+                self._settle(group, outcome)
+
+    def _settle(self, group: list[Job], outcome: Outcome) -> None:
+        ids = [job.id for job in group]
+        if outcome.kind == "done":
+            self.store.finish(ids)
+        elif outcome.kind == "park":
+            self.store.finish(ids, "parked")
+        elif outcome.kind == "retry" and group[0].attempts + 1 < self.settings.max_attempts:
+            delay = _delay(group[0].attempts, outcome.retry_after, self.settings, self._rng)
+            log.info("retrying %s in %.2fs: %s", ids, delay, outcome.message)
+            self.store.retry_later(ids, delay, outcome.message)
+        else:
+            # SYNC-10: a failed push does not stop the flow; the message gets CRM_SYNCHRO_ERROR and waits
+            # for an admin (retry one, retry all, ignore). Later jobs of the conversation go on.
+            self.store.finish(ids, "error", outcome.message)
+            info = {"code": "CRM_SYNCHRO_ERROR", "detail": outcome.message, **outcome.info}
+            self.store.add_sync_error(group[-1].id, group[-1].payload.get("env", ""), info)
+            for job in group[:-1]:
+                self.store.finish([job.id], "done", "covered by the last job of its group")
+
+    def idle(self) -> bool:
+        """No job ready or running, and no worker busy (jobs waiting for a back-off count as work)."""
+        counts = self.store.counts()
+        with self._wake:
+            busy = self._busy
+        return busy == 0 and counts.get("pending", 0) == 0 and counts.get("running", 0) == 0
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.idle():
+                return True
+            with self._wake:
+                self._wake.wait(0.02)
+        return self.idle()
+
+
+def _delay(attempt: int, retry_after: float | None, settings: EngineSettings, rng: random.Random) -> float:
+    from .retry import next_delay
+
+    return next_delay(attempt, retry_after, settings.retry_base, settings.retry_cap, rng)

@@ -1,0 +1,170 @@
+"""Start a whole topology in one process: its orgs, its environments and the connector, on one Clock."""
+
+# Order matters: the connector's server binds first so its URL can go into each org's package callouts
+# (a Named Credential in a real org) and each environment's webhook URL; then the fakes start; then the
+# connector logs in, writes the environments' org-linking settings and starts its workers.
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from simulators.alcmeon.config import ApplicationConfig, EnvironmentConfig
+from simulators.alcmeon.environment import create_environment
+from simulators.alcmeon.pytest_fixtures import AlcmeonHandle
+from simulators.common.clock import Clock
+from simulators.common.runner import ServerThread
+from simulators.common.tls import local_ca
+from simulators.salesforce.config import OrgConfig
+from simulators.salesforce.running import RunningOrg, start_org, trusting_session
+
+from . import bootstrap
+from .service import Connector
+from .topology import Topology
+
+
+def org_config(topology: Topology, name: str, connector_url: str) -> OrgConfig:
+    org = topology.org(name)
+    callouts = [
+        {"scope": env.scope, "url": f"{connector_url}/package/{org.name}/{env.name}",
+         "secret": topology.callout_secret(org.name, env.name)}
+        for env in topology.environments if org.name in env.org_names()
+    ]  # fmt: skip
+    config = OrgConfig.from_dict({
+        "name": org.name, "seed": org.seed, "package_version": org.package_version,
+        "person_accounts": org.person_accounts, "is_sandbox": org.sandbox,
+        "connected_apps": [{"name": "Alcmeon", "client_id": org.client_id, "client_secret": org.client_secret}],
+        "queues": [{"name": q.name, "developer_name": q.developer_name, "sobjects": q.sobjects} for q in org.queues],
+        "package_callouts": callouts,
+        "automations": {"case_per_conversation": org.case_per_conversation, "omni_routing": org.omni_routing},
+    })  # fmt: skip
+    for callout in config.package_callouts:
+        callout.run_as = config.integration_user.username  # the connector's own writes are not reported back
+    return config
+
+
+def environment_config(topology: Topology, name: str, connector_url: str | None, ca_bundle: str,
+                       data_dir: str | None) -> EnvironmentConfig:  # fmt: skip
+    env = topology.environment(name)
+    teams = [t.name for t in env.teams]
+    webhook = f"{connector_url}/alcmeon/{env.name}/notify" if connector_url else None
+    return EnvironmentConfig(
+        instance_id=env.instance_id,
+        seed=env.instance_id,
+        applications=[ApplicationConfig(secret=env.secret, webhook_url=webhook)],
+        social_accounts=[{"name": a.name, "type": a.type} for a in env.social_accounts],
+        teams=teams,
+        agents=[{"email": f"agent@{env.name}.alcsim.example", "name": f"{env.name} agent", "teams": teams}],
+        rate_limit_per_minute=env.rate_limit_per_minute,
+        webhook_ca_bundle=ca_bundle,
+        data_dir=data_dir,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RunningTopology:
+    topology: Topology
+    clock: Clock
+    connector_url: str
+    orgs: dict[str, RunningOrg] = field(default_factory=dict)
+    envs: dict[str, AlcmeonHandle] = field(default_factory=dict)
+    connector: Connector | None = None
+    server: ServerThread | None = None
+    data_dir: Path | None = None
+    ca_bundle: str = ""
+
+    def org(self, name: str) -> RunningOrg:
+        return self.orgs[name]
+
+    def env(self, name: str) -> AlcmeonHandle:
+        return self.envs[name]
+
+    def admin(self, method: str, path: str, **kwargs) -> requests.Response:
+        """The connector's own admin routes (sync errors, jobs, catch-up)."""
+        return trusting_session(self.ca_bundle).request(method, f"{self.connector_url}/admin{path}", **kwargs)
+
+    def start_connector(self) -> Connector:
+        """Start (or start again, on the same port and store) the in-process connector."""
+        db = self.data_dir / "connector.sqlite3" if self.data_dir else None
+        connector = Connector(bootstrap.connector_config(self.topology, db))
+        urls = {
+            **{n: o.instance_url for n, o in self.orgs.items()},
+            **{n: e.url for n, e in self.envs.items()},
+        }
+        bootstrap.add_endpoints(connector, self.topology, urls, self.ca_bundle)
+        port = int(self.connector_url.rsplit(":", 1)[1])
+        self.server = ServerThread(connector.app, port=port, tls=self.connector_url.startswith("https"))
+        self.connector = connector
+        connector.start()
+        self.server.start()
+        return connector
+
+    def stop_connector(self) -> None:
+        if self.server:
+            self.server.stop()
+            self.server = None
+        if self.connector:
+            self.connector.stop()
+            self.connector = None
+
+    def stop(self) -> None:
+        self.stop_connector()
+        for running in self.orgs.values():
+            running.stop()
+        stoppers = [threading.Thread(target=h.env.stop, daemon=True) for h in self.envs.values()]
+        for thread in stoppers:
+            thread.start()
+        for thread in stoppers:
+            thread.join(timeout=10)
+
+
+def start_topology(topology: Topology, clock: Clock | None = None, data_dir: str | Path | None = None,
+                   with_connector: bool = True) -> RunningTopology:  # fmt: skip
+    """Start every part of `topology`. With `with_connector=False` the fakes point at a port left free
+    for a connector started elsewhere (another process, for the kill -9 test)."""
+    clock = clock or Clock()
+    ca = local_ca()
+    data_dir = Path(data_dir) if data_dir else None
+    port = topology.connector.port or free_port()
+    scheme = "https" if topology.connector.tls else "http"
+    running = RunningTopology(topology, clock, f"{scheme}://127.0.0.1:{port}", data_dir=data_dir,
+                              ca_bundle=ca.ca_bundle)  # fmt: skip
+    try:
+        for org in topology.orgs:
+            org_dir = data_dir / f"org-{org.name}" if data_dir else None
+            running.orgs[org.name] = start_org(org_config(topology, org.name, running.connector_url), port=org.port,
+                                               data_dir=org_dir, clock=clock, ca=ca)  # fmt: skip
+        for env in topology.environments:
+            config = environment_config(topology, env.name, running.connector_url, ca.ca_bundle,
+                                        str(data_dir) if data_dir else None)  # fmt: skip
+            started = create_environment(config, clock=clock, ca=ca).start(port=env.port)
+            session = trusting_session(ca.ca_bundle)
+            session.auth = (started.instance_id, started.secret)
+            running.envs[env.name] = AlcmeonHandle(started, started.url, started.instance_id, started.secret,
+                                                   ca.ca_bundle, session)  # fmt: skip
+        # The settings are written once, through the environments' settings routes, by a short-lived
+        # connector that never serves: the running connector reads them back like any admin's change.
+        setup = Connector(bootstrap.connector_config(topology))
+        urls = {
+            **{n: o.instance_url for n, o in running.orgs.items()},
+            **{n: e.url for n, e in running.envs.items()},
+        }
+        bootstrap.add_endpoints(setup, topology, urls, ca.ca_bundle)
+        bootstrap.apply_settings(setup, topology)
+        setup.store.close()
+        if with_connector:
+            running.start_connector()
+    except BaseException:
+        running.stop()
+        raise
+    return running

@@ -1,0 +1,1 @@
+"""Sync rules, one module per direction; plain functions over plain data."""

@@ -1,0 +1,171 @@
+"""The "alcmeon.action" handler: read each notified conversation, apply the SYNC rules, upsert in batches."""
+
+# The sync is state-based: an action only says "this conversation changed"; the handler reads the
+# conversation as it is now and writes the whole record. Replaying an action, a redelivery or a
+# catch-up therefore writes the same values again (idempotent upsert on the scoped id, SYNC-01), which
+# is what makes a restart mid-run safe. Records of one claim are grouped per org into collections.
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from .engine import Outcome
+from .retry import Permanent, Retryable
+from .rules import to_salesforce as rules
+from .store import Job
+
+log = logging.getLogger("alcsim.connector.sync")
+RELEVANT_ACTIONS = frozenset(
+    {"task-create", "tag", "answer", "execute-answer", "archive", "auto-archive", "anonymize-gdpr"}
+)
+
+
+class SettingsCache:
+    """Each environment's org-linking settings, re-read after `ttl` seconds or when invalidated."""
+
+    def __init__(self, read, ttl: float = 1.0):
+        self._read = read  # env name -> settings dict
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._cached: dict[str, tuple[float, dict]] = {}
+
+    def get(self, env: str) -> dict:
+        with self._lock:
+            hit = self._cached.get(env)
+        if hit and time.monotonic() - hit[0] < self._ttl:
+            return hit[1]
+        value = self._read(env)
+        with self._lock:
+            self._cached[env] = (time.monotonic(), value)
+        return value
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cached.clear()
+
+
+@dataclass
+class _Plan:
+    """What one conversation group will write: its records (the conversation first) and bookkeeping."""
+
+    env: str
+    org_id: str
+    scoped_id: str
+    records: list[dict]
+    queue_id: str | None
+    social_user_id: int
+    contact: str | None
+    info: dict = field(default_factory=dict)
+
+
+class ConversationSync:
+    def __init__(self, connector):
+        self.connector = connector
+        self.store = connector.store
+
+    def __call__(self, groups: list[list[Job]]) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(groups)
+        plans: dict[int, _Plan] = {}
+        for index, group in enumerate(groups):
+            try:
+                plan = self._plan(group)
+            except Retryable as exc:
+                outcomes[index] = Outcome("retry", str(exc), exc.retry_after, _info(group))
+                continue
+            except Permanent as exc:
+                outcomes[index] = Outcome("error", str(exc), info=_info(group))
+                continue
+            if plan is None:
+                outcomes[index] = Outcome.done("not eligible")
+            else:
+                plans[index] = plan
+        by_org: dict[str, list[int]] = {}
+        for index, plan in plans.items():
+            by_org.setdefault(plan.org_id, []).append(index)
+        for org_id, indexes in by_org.items():
+            for index, outcome in self._write(org_id, [(i, plans[i]) for i in indexes]).items():
+                outcomes[index] = outcome
+        return [o or Outcome.done() for o in outcomes]
+
+    def _plan(self, group: list[Job]) -> _Plan | None:
+        env_name = group[0].payload["env"]
+        conversation_id = group[0].payload["conversation_id"]
+        gateway = self.connector.environment(env_name)
+        conversation = gateway.conversation(conversation_id)
+        actions = gateway.conversation_actions(conversation_id)
+        settings = self.connector.settings.get(env_name)
+        scoped_id = conversation["scoped_id"]
+        known = self.store.all("SELECT org FROM records WHERE scoped_id = ? LIMIT 1", scoped_id)
+        decision = rules.target(conversation, actions, settings, known[0]["org"] if known else None)
+        if decision.org_id is None:
+            log.debug("%s not synced: %s", scoped_id, decision.reason)
+            return None
+        if self.connector.org_by_id(decision.org_id) is None:
+            raise Permanent(
+                f"org {decision.org_id} is linked in {env_name} but not connected to this connector"
+            )
+        org = rules.org_settings(settings, decision.org_id)
+        last = self.store.record(decision.org_id, scoped_id) or {}
+        user = conversation["social_user"]
+        record = rules.conversation_record(
+            conversation, org, url=rules.latest_url(actions), queue_id=decision.queue_id,
+            last_queue=last.get("to_queue"),
+        )  # fmt: skip
+        records = [record]
+        synced_before, contact_then = self.store.user_synced(decision.org_id, env_name, user["id"])
+        if rules.needs_history(synced_before, contact_then, user.get("crm_contact_id")):
+            # SYNC-05: the user's earlier conversations, all CLOSED, in the same collection call.
+            earlier = gateway.user_conversations(conversation["account"]["id"], user["id"])
+            for old in rules.history(earlier, scoped_id):
+                records.append(rules.conversation_record(old, org, status=rules.CLOSED))
+        return _Plan(env_name, decision.org_id, scoped_id, records, decision.queue_id or last.get("to_queue"),
+                     user["id"], user.get("crm_contact_id"), _info(group, scoped_id))  # fmt: skip
+
+    def _write(self, org_id: str, plans: list[tuple[int, _Plan]]) -> dict[int, Outcome]:
+        gateway = self.connector.org_by_id(org_id)
+        # One value per scoped id in a call: a conversation's own record wins over a history copy of it.
+        chosen: dict[str, dict] = {}
+        for _, plan in plans:
+            for position, record in enumerate(plan.records):
+                key = record["alcmeon__scoped_id__c"]
+                if position == 0 or key not in chosen:
+                    chosen[key] = record
+        try:
+            results = {r.scoped_id: r for r in gateway.upsert_conversations(list(chosen.values()))}
+        except Retryable as exc:
+            return {
+                i: Outcome("retry", str(exc), exc.retry_after, {**p.info, "org": org_id}) for i, p in plans
+            }
+        except Permanent as exc:
+            return {i: Outcome("error", str(exc), info={**p.info, "org": org_id}) for i, p in plans}
+        outcomes: dict[int, Outcome] = {}
+        for index, plan in plans:
+            mine = [results[r["alcmeon__scoped_id__c"]] for r in plan.records]
+            failed = [r for r in mine if not r.ok]
+            if not failed:
+                for result, record in zip(mine, plan.records, strict=True):
+                    queue = plan.queue_id if result.scoped_id == plan.scoped_id else None
+                    self.store.save_record(org_id, result.scoped_id, result.record_id, queue,
+                                           record["alcmeon__Status__c"])  # fmt: skip
+                self.store.mark_user_synced(org_id, plan.env, plan.social_user_id, plan.contact)
+                outcomes[index] = Outcome.done()
+                continue
+            message = "; ".join(f"{r.scoped_id}: {r.error}" for r in failed)
+            kind = "retry" if all(r.retryable for r in failed) else "error"
+            outcomes[index] = Outcome(kind, message, info={**plan.info, "org": org_id})
+        return outcomes
+
+
+def _info(group: list[Job], scoped_id: str | None = None) -> dict:
+    """Where a sync error belongs (AR 1.11: attached to the affected message)."""
+    action = group[-1].payload.get("action") or {}
+    task = action.get("task") or {}
+    return {
+        "conversation_id": group[-1].payload.get("conversation_id"),
+        "task_id": task.get("id"),
+        "message_id": (task.get("message") or {}).get("id"),
+        "scoped_id": scoped_id,
+    }
