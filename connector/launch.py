@@ -65,6 +65,11 @@ def environment_config(topology: Topology, name: str, connector_url: str | None,
     )
 
 
+def _has_channel_data(topology: Topology, org: str) -> bool:
+    version = tuple(int(p) for p in topology.org(org).package_version.split("."))
+    return version >= (5, 31)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -92,6 +97,55 @@ class RunningTopology:
     def admin(self, method: str, path: str, **kwargs) -> requests.Response:
         """The connector's own admin routes (sync errors, jobs, catch-up)."""
         return trusting_session(self.ca_bundle).request(method, f"{self.connector_url}/admin{path}", **kwargs)
+
+    # -- helpers for tests and demos: ids by name, and what an org holds, read through public APIs --
+    def account_id(self, env: str, name: str) -> int:
+        accounts = self.envs[env].session.get(
+            f"{self.envs[env].url}/v1/social-accounts/", params={"limit": 100}
+        )
+        return next(a["id"] for a in accounts.json()["data"] if a["name"] == name)
+
+    def team_id(self, env: str, name: str) -> int:
+        teams = self.envs[env].session.get(f"{self.envs[env].url}/teams").json()
+        return next(t["id"] for t in teams if t["name"] == name)
+
+    def agent_id(self, env: str) -> int:
+        agents = self.envs[env].ext("GET", "/agents").json()
+        return next(
+            a["id"] for a in agents if not a.get("is_bot") and a.get("email", "").startswith("agent@")
+        )
+
+    def conversations(self, org: str, where: str = "") -> list[dict]:
+        soql = (
+            "SELECT Id, OwnerId, alcmeon__scoped_id__c, alcmeon__Status__c, alcmeon__To_SF_Queue_Id__c,"
+            " alcmeon__Contact__c, alcmeon__Account__c, alcmeon__Social_media_type__c, alcmeon__User_name__c"
+            + (", alcmeon__Channel_specific_user_data__c" if _has_channel_data(self.topology, org) else "")
+            + f" FROM alcmeon__Conversation__c {where} ORDER BY CreatedDate, Id"
+        )
+        return self.orgs[org].client().query_all(soql)["records"]
+
+    def record(self, org: str, scoped_id: str) -> dict | None:
+        rows = self.conversations(org, f"WHERE alcmeon__scoped_id__c = '{scoped_id}'")
+        return rows[0] if rows else None
+
+    def wait_for_record(self, org: str, scoped_id: str, check=lambda r: True, timeout: float = 15.0) -> dict:
+        def found():
+            row = self.record(org, scoped_id)
+            return row if row and check(row) else None
+
+        return wait_until(found, timeout, 0.05, f"record {scoped_id} in org {org}")
+
+    def wait_idle(self, timeout: float = 15.0) -> None:
+        """Every notification delivered and every connector job settled."""
+
+        def settled():
+            for handle in self.envs.values():
+                stats = handle.ext("GET", "/notifications/stats").json()
+                if stats.get("deliveries", {}).get("pending", 0):
+                    return False
+            return self.connector.engine.idle()
+
+        wait_until(settled, timeout, 0.05, "the connector to settle")
 
     def start_connector(self) -> Connector:
         """Start (or start again, on the same port and store) the in-process connector."""
@@ -168,3 +222,17 @@ def start_topology(topology: Topology, clock: Clock | None = None, data_dir: str
         running.stop()
         raise
     return running
+
+
+def wait_until(check, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
+    """Poll `check()` until it returns something truthy; never a fixed sleep (tests wait on conditions)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        threading.Event().wait(interval)

@@ -1,0 +1,138 @@
+"""Click commands: `topology validate|show FILE` and `connector --topology FILE` (for `alcsim serve`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+
+import click
+
+from .topology import TopologyError, load, summary
+
+
+@click.group("topology")
+def topology() -> None:
+    """Check and describe topology files (scenarios/*.yaml)."""
+
+
+@topology.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    """Validate topology FILES; every problem names the file, the path in it and what is wrong."""
+    failed = False
+    for file in files:
+        try:
+            loaded = load(file)
+        except TopologyError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            continue
+        click.echo(f"{file}: ok ({len(loaded.environments)} environment(s), {len(loaded.orgs)} org(s))")
+    if failed:
+        sys.exit(1)
+
+
+@topology.command("show")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def show(file: str, as_json: bool) -> None:
+    """Show who talks to whom: environments, accounts and their org, teams and their queue."""
+    try:
+        view = summary(load(file))
+    except TopologyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(view, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{view['name']}: {view['description']}")
+    click.echo(f"  connector on port {view['connector']['port']}")
+    for org in view["orgs"]:
+        extras = [k for k, v in org["automations"].items() if v] + (["sandbox"] if org["sandbox"] else [])
+        mode = "person accounts" if org["person_accounts"] else "contacts"
+        click.echo(f"  org {org['name']} (port {org['port']}, package {org['package_version']}, {mode})"
+                   f"{' [' + ', '.join(extras) + ']' if extras else ''}; queues: {', '.join(org['queues'])}")  # fmt: skip
+    for env in view["environments"]:
+        click.echo(
+            f"  environment {env['name']} (instance {env['instance_id']}, scope {env['scope']}, port {env['port']})"
+        )
+        for account in env["accounts"]:
+            linked = (
+                f"-> {account['org']}" + ("" if account["switch"] else " (switch off)")
+                if account["org"]
+                else "not linked"
+            )
+            click.echo(f"    account {account['name']} [{account['type']}] {linked}")
+        for team in env["teams"]:
+            click.echo(f"    team {team['name']}: works in {team['works_in']}")
+        for org, mode in env["orgs"].items():
+            click.echo(f"    sync to {org}: {mode}")
+
+
+@click.command("connector")
+@click.option("--topology", "topology_file", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Keep the queue (and the fakes) here.")
+@click.option("--with-fakes", is_flag=True, help="Also start the topology's orgs and environments.")
+@click.option("--verbose", is_flag=True)
+def connector(topology_file: str, data_dir: str | None, with_fakes: bool, verbose: bool) -> None:
+    """The connector of a topology. Without --with-fakes it connects to fakes already listening on the
+    topology's ports (started with the same file); prints one JSON line of its URLs."""
+    from pathlib import Path
+
+    from simulators.common.runner import ServerThread
+    from simulators.common.tls import local_ca
+
+    from . import bootstrap
+    from .launch import start_topology
+    from .service import Connector
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+    try:
+        loaded = load(topology_file)
+    except TopologyError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if data_dir:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+    if with_fakes:
+        running = start_topology(loaded, data_dir=data_dir)
+        stop = running.stop
+        url = running.connector_url
+        described = {"orgs": {n: o.describe() for n, o in running.orgs.items()},
+                     "environments": {n: e.env.describe() for n, e in running.envs.items()}}  # fmt: skip
+    else:
+        db = Path(data_dir) / "connector.sqlite3" if data_dir else None
+        service = Connector(bootstrap.connector_config(loaded, db))
+        ca = local_ca()
+        bootstrap.add_endpoints(service, loaded, bootstrap.default_urls(loaded), ca.ca_bundle)
+        server = ServerThread(service.app, port=loaded.connector.port, ca=ca, tls=loaded.connector.tls)
+        service.start()
+        server.start()
+        url, described = server.url, {}
+
+        def stop() -> None:
+            server.stop()
+            service.stop()
+
+    click.echo(json.dumps({"connector_url": url, "topology": loaded.name, **described}), nl=True)
+    sys.stdout.flush()
+    _wait_for_interrupt()
+    stop()
+
+
+def _wait_for_interrupt() -> None:
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        while not done.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":  # `python -m connector.cli connector --topology F`, as the kill -9 test runs it
+    click.Group(commands={"topology": topology, "connector": connector})()

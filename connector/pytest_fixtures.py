@@ -1,0 +1,55 @@
+"""pytest fixtures: `topology_factory` starts a whole topology (fakes and connector, one Clock); `topology` one-to-one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulators.common.clock import Clock
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def scenario_path(name: str) -> Path:
+    """A file path as is, or the name of a file in scenarios/ ("one-to-many")."""
+    path = Path(name)
+    return path if path.suffix in (".yaml", ".yml") else SCENARIOS / f"{name}.yaml"
+
+
+@pytest.fixture
+def topology_clock() -> Clock:
+    """The one clock the fakes of a topology share (silence windows, token expiry)."""
+    return Clock()
+
+
+@pytest.fixture
+def topology_factory(topology_clock, tmp_path):
+    """`start(name_or_file, durable=False, with_connector=True)` -> RunningTopology on free ports.
+
+    `durable=True` keeps the connector's queue (and the fakes) in files under tmp_path, so a test can
+    stop the connector, or kill it, and start it again."""
+    from .launch import start_topology
+    from .topology import load
+
+    started = []
+
+    def start(name: str = "one-to-one", durable: bool = False, with_connector: bool = True):
+        topology = load(scenario_path(name)).with_free_ports()
+        data_dir = tmp_path / f"topology-{len(started)}" if durable else None
+        if data_dir:
+            data_dir.mkdir()
+        running = start_topology(topology, topology_clock, data_dir, with_connector=with_connector)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def topology(topology_factory):
+    """scenarios/one-to-one.yaml running: `.org(name).client()`, `.env(name).customer_writes(...)`,
+    `.connector`, `.admin(method, path)` for the connector's admin routes, `.wait_for_record(...)`."""
+    return topology_factory("one-to-one")
