@@ -143,6 +143,9 @@ class Engine:
         ids = [job.id for job in group]
         if outcome.kind == "done":
             self.store.finish(ids)
+            last = group[-1].payload
+            if "env" in last:
+                self.store.resolve_errors(last["env"], last.get("conversation_id"))
         elif outcome.kind == "park":
             self.store.finish(ids, "parked")
         elif outcome.kind == "retry" and group[0].attempts + 1 < self.settings.max_attempts:

@@ -247,9 +247,11 @@ class Store:
     # -- sync errors (SYNC-10) ---------------------------------------------------------------------
     def add_sync_error(self, job_id: int, env: str, error: dict) -> int:
         with self.transaction() as db:
+            # One pending error per conversation: the sync is state-based, so the newest failure covers older ones.
             db.execute(
-                "UPDATE sync_errors SET state = 'superseded' WHERE job_id = ? AND state = 'pending'",
-                (job_id,),
+                "UPDATE sync_errors SET state = 'superseded' WHERE state = 'pending' AND (job_id = ?"
+                " OR (env = ? AND conversation_id IS ? AND org IS ?))",
+                (job_id, env, error.get("conversation_id"), error.get("org")),
             )
             cursor = db.execute(
                 "INSERT INTO sync_errors (org, env, conversation_id, task_id, message_id, scoped_id, job_id, code,"
@@ -259,6 +261,14 @@ class Store:
                  time.time()),
             )  # fmt: skip
             return cursor.lastrowid
+
+    def resolve_errors(self, env: str, conversation_id) -> None:
+        """A later successful sync of the conversation settles its pending errors."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sync_errors SET state = 'resolved' WHERE state = 'pending' AND env = ? AND conversation_id IS ?",
+                (env, conversation_id),
+            )
 
     def sync_errors(self, org: str | None = None, state: str | None = "pending") -> list[dict]:
         sql, args = "SELECT * FROM sync_errors WHERE 1 = 1", []

@@ -44,6 +44,13 @@ def org_fault(rt, org: str, rule: dict) -> dict:
     return answer.json()
 
 
+def clear_org_faults(rt, org: str) -> None:
+    running = rt.org(org)
+    session = running.session()
+    session.headers["Authorization"] = f"Bearer {running.access_token()}"
+    session.delete(f"{running.instance_url}/_sim/faults").raise_for_status()
+
+
 def org_journal(rt, org: str, path: str) -> list[dict]:
     running = rt.org(org)
     session = running.session()

@@ -1,0 +1,81 @@
+"""Failures on the org side: retried with back-off, nothing lost or duplicated; permanent ones are SYNC-10 errors."""
+
+from __future__ import annotations
+
+from conftest import clear_org_faults, org_fault, org_journal, route, write
+
+ENV, ORG = "brand", "main"
+UPSERTS = r"/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c"
+
+
+def _routed(rt, user: str) -> dict:
+    message = write(rt, ENV, "Brand WhatsApp", user)
+    route(rt, ENV, message["task_id"], "Salesforce agents")
+    return message
+
+
+def test_503_request_limit_and_dropped_connections_are_retried_without_duplicates(topology):
+    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 503, "times": 2})
+    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 403, "error_code": "REQUEST_LIMIT_EXCEEDED",
+                              "message": "TotalRequests Limit exceeded.", "times": 2})  # fmt: skip
+    org_fault(topology, ORG, {"kind": "drop", "path": UPSERTS, "times": 2})
+    messages = [_routed(topology, f"3369000000{i}") for i in range(5)]
+    for message in messages:
+        topology.wait_for_record(ORG, message["scoped_id"])
+    topology.wait_idle()
+    records = topology.conversations(ORG)
+    assert sorted(r["alcmeon__scoped_id__c"] for r in records) == sorted(m["scoped_id"] for m in messages)
+    faulted = [e for e in org_journal(topology, ORG, UPSERTS) if e["fault"]]
+    assert len(faulted) == 6  # every injected failure was met, and the sync still completed
+    assert topology.admin("GET", "/sync-errors").json() == []
+
+
+def test_a_permanent_failure_is_a_sync_error_that_an_admin_retries(topology):
+    """SYNC-10: CRM_SYNCHRO_ERROR per message, errors pending per org, retry one; the flow goes on."""
+    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 400, "error_code": "INVALID_FIELD",
+                              "message": "No such column"})  # fmt: skip
+    failed = _routed(topology, "33680000001")
+    topology.wait_idle()
+    clear_org_faults(topology, ORG)
+    errors = topology.admin("GET", "/sync-errors", params={"org": ORG}).json()
+    assert [(e["code"], e["scoped_id"]) for e in errors] == [("CRM_SYNCHRO_ERROR", failed["scoped_id"])]
+    assert errors[0]["message_id"] is not None
+    assert topology.admin("GET", "/orgs").json()[0]["errors_pending"] == 1
+
+    later = _routed(topology, "33680000002")  # the error does not stop the flow
+    topology.wait_for_record(ORG, later["scoped_id"])
+
+    topology.admin("POST", f"/sync-errors/{errors[0]['id']}/retry").raise_for_status()
+    topology.wait_for_record(ORG, failed["scoped_id"])
+    assert topology.admin("GET", "/orgs").json()[0]["errors_pending"] == 0
+
+
+def test_retry_all_and_ignore(topology):
+    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 400, "error_code": "INVALID_FIELD",
+                              "message": "No such column"})  # fmt: skip
+    first, second, third = (_routed(topology, f"3367000000{i}") for i in range(3))
+    topology.wait_idle()
+    clear_org_faults(topology, ORG)
+    errors = topology.admin("GET", "/sync-errors", params={"org": ORG}).json()
+    assert len(errors) == 3, errors
+    assert sorted(e["scoped_id"] for e in errors) == sorted(m["scoped_id"] for m in (first, second, third)), (
+        errors
+    )
+    ignored = next(e for e in errors if e["scoped_id"] == third["scoped_id"])
+    assert topology.admin("POST", f"/sync-errors/{ignored['id']}/ignore").json()["state"] == "ignored"
+    topology.admin("POST", f"/orgs/{ORG}/sync-errors/retry").raise_for_status()
+    topology.wait_for_record(ORG, first["scoped_id"])
+    topology.wait_for_record(ORG, second["scoped_id"])
+    topology.wait_idle()
+    assert topology.record(ORG, third["scoped_id"]) is None
+    assert topology.admin("GET", "/sync-errors").json() == []
+
+
+def test_an_expired_session_is_renewed(topology):
+    """INVALID_SESSION_ID: the connector logs in again and the write goes through."""
+    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 401, "error_code": "INVALID_SESSION_ID",
+                              "message": "Session expired or invalid", "times": 1})  # fmt: skip
+    message = _routed(topology, "33660000001")
+    topology.wait_for_record(ORG, message["scoped_id"])
+    logins = [e for e in org_journal(topology, ORG, r"/services/oauth2/token") if e["status"] == 200]
+    assert len(logins) >= 2
