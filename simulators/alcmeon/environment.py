@@ -88,6 +88,9 @@ class AlcmeonEnvironment:
         self.ca = self.ca or local_ca()
         self.server = ServerThread(self.app, host=host, port=port, ca=self.ca).start()
         self.base_url = self.server.url
+        if not self.config.webhook_ca_bundle:
+            # Receivers in a simulation are local: trust the same local CA that signs the fakes' certificates.
+            self.notifier.session.verify = self.ca.ca_bundle
         self.notifier.start()
         return self
 

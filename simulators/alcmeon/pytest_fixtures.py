@@ -110,6 +110,7 @@ class WebhookReceiver:
     path: str = "/alcmeon/notify"
     # While set, the receiver holds each request until the event fires: a slow receiver, for timeouts.
     hold: threading.Event | None = None
+    tls: bool = False
 
     def start(self) -> WebhookReceiver:
         app = Flask("webhook-receiver")
@@ -126,7 +127,7 @@ class WebhookReceiver:
                 self.hold.wait(timeout=10)
             return ("ok", self.status)
 
-        self.server = ServerThread(app, tls=False).start()
+        self.server = ServerThread(app, tls=self.tls).start()
         return self
 
     @property

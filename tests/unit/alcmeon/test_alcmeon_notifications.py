@@ -199,3 +199,17 @@ def test_the_openapi_document_is_published(alcmeon_env):
     assert "/actions" in document["paths"] and "/_sim/ext/customers/messages" in document["paths"]
     assert alcmeon_env.new_session().get(f"{alcmeon_env.url}/_sim/openapi.json").status_code == 401
     assert alcmeon_env.session.get(f"{alcmeon_env.url}/_sim/openapi.json").json() == document
+
+
+def test_an_https_receiver_signed_by_the_local_ca_is_trusted(alcmeon_env):
+    from simulators.alcmeon.pytest_fixtures import WebhookReceiver
+
+    receiver = WebhookReceiver(tls=True).start()
+    try:
+        assert receiver.url.startswith("https://")
+        subscribe(alcmeon_env, receiver)
+        alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "7070", "over TLS")
+        (got,) = receiver.wait_for(1)
+        assert got["json"]["action"]["type"] == "task-create"
+    finally:
+        receiver.stop()
