@@ -242,6 +242,23 @@ def extensions_blueprint(env) -> Blueprint:
         env.settings.unmap_team(team_id)
         return "", 204
 
+    @bp.get("/template-sends")
+    def template_sends():
+        """Template sends with the conversation the recipient's reply opened (null until they answer)."""
+        rows = env.store.all("SELECT * FROM template_sends ORDER BY seq DESC LIMIT 500")
+        keys = (
+            "id",
+            "channel",
+            "account_id",
+            "template_id",
+            "to_user",
+            "sent_at",
+            "status",
+            "content",
+            "conversation_id",
+        )
+        return jsonify([{k: r[k] for k in keys} for r in rows])
+
     @bp.get("/agents")
     def agents():
         return jsonify(

@@ -89,6 +89,12 @@ class Inbox:
                 sid = scoped_id(self.config.instance_id, account["id"], user["id"], conversation_id)
                 self.store.run("UPDATE conversations SET scoped_id = ? WHERE id = ?", sid, conversation_id)
                 conversation = self.conversation_row(conversation_id)
+                # A reply to a template send opens the conversation that send started (engagement -> conversation).
+                self.store.run(
+                    "UPDATE template_sends SET conversation_id = ? WHERE account_id = ? AND to_user = ?"
+                    " AND conversation_id IS NULL",
+                    conversation_id, account["id"], user["user_id"],
+                )  # fmt: skip
             else:
                 self.store.run(
                     "UPDATE conversations SET last_customer_message_at = ? WHERE id = ?",

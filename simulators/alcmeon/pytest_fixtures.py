@@ -36,6 +36,10 @@ class AlcmeonHandle:
         return (self.instance_id, self.secret)
 
     @property
+    def token_url(self) -> str:
+        return f"{self.url}/v1/oauth2/token"
+
+    @property
     def clock(self) -> Clock:
         return self.env.clock
 

@@ -205,3 +205,16 @@ def test_attachment_upload_errors(alcmeon_env):
     assert upload(name="a.exe").status_code == 415
     assert upload(content=b"x" * (10485760 + 1)).status_code == 412
     assert alcmeon_env.session.post(url, data={"site_id": account}).status_code == 400
+
+
+def test_the_recipients_reply_to_a_template_send_opens_its_conversation(alcmeon_env):
+    account = alcmeon_env.account_id("whatsapp")
+    body = {"to_user_phone_number": "33655555555", "account_id": account, "template_id": 1}
+    message_id = alcmeon_env.session.post(f"{alcmeon_env.url}/v1/whatsapp/send/", json=body).json()[
+        "message_id"
+    ]
+    sends = {s["id"]: s for s in alcmeon_env.ext("GET", "/template-sends").json()}
+    assert sends[message_id]["conversation_id"] is None and sends[message_id]["to_user"] == "33655555555"
+    reply = alcmeon_env.customer_writes(account, "33655555555", "Yes please")
+    sends = {s["id"]: s for s in alcmeon_env.ext("GET", "/template-sends").json()}
+    assert sends[message_id]["conversation_id"] == reply["conversation_id"]
