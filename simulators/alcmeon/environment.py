@@ -50,7 +50,7 @@ class AlcmeonEnvironment:
         self.actions = ActionLog(self.store, now, self.task_url)
         self.directory = Directory(self.store, now)
         self.custom_values = CustomFieldValues(self.store)
-        self.notifier = Notifier(self.store, self.actions, self.config, now)
+        self.notifier = Notifier(self.store, self.actions, self.config, now, self.journal)
         self.inbox = Inbox(self.store, self.directory, self.actions, self.config, now, self.notifier.later)
         self.credentials = Credentials(self.store, self.config, now, lambda: self.ids.token(40))
         self.rate_limits = RateLimiter(self.config, now)

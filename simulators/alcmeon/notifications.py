@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
+
+from simulators.common.journal import Journal
 
 from .actions import ActionLog
 from .config import EnvironmentConfig
@@ -41,8 +44,10 @@ def backoff(attempts: int) -> int:
 
 
 class Notifier:
-    def __init__(self, store: Store, actions: ActionLog, config: EnvironmentConfig, now: Callable[[], float]):
+    def __init__(self, store: Store, actions: ActionLog, config: EnvironmentConfig, now: Callable[[], float],
+                 journal: Journal | None = None):  # fmt: skip
         self.store = store
+        self.journal = journal
         self.actions = actions
         self.config = config
         self.now = now
@@ -189,12 +194,15 @@ class Notifier:
             "path": path,
             "request_headers": [{"name": k, "value": v} for k, v in headers.items()],
         }
+        started = time.perf_counter()
         try:
             response = self.session.post(
                 app["webhook_url"], data=body, headers=headers, timeout=self.config.webhook_timeout_seconds
             )
         except requests.RequestException as exc:
+            self._journal(app, body, None, type(exc).__name__, started)
             return {**failure, "status": None, "response_headers": [], "details": type(exc).__name__}
+        self._journal(app, body, response.status_code, response.text, started)
         if response.status_code == 200:
             return None
         return {
@@ -204,6 +212,22 @@ class Notifier:
             # OAS application.yaml Error.details: the first 100 bytes of the response body.
             "details": response.content[:100].decode("utf-8", "replace"),
         }
+
+    def _journal(self, app: dict, body: bytes, status: int | None, answer: str, started: float) -> None:
+        """Outgoing notifications go in the request journal too, tagged, so a live view shows them."""
+        if self.journal is None:
+            return
+        self.journal.record(
+            time=datetime.fromtimestamp(self.now(), UTC).isoformat(),
+            method="POST",
+            path=app["webhook_url"],
+            query="",
+            status=status or 0,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            request_body=body.decode("utf-8", "replace"),
+            response_body=answer,
+            tags={"direction": "outgoing", "application_id": app["id"]},
+        )
 
     def _record_error(self, app: dict, failure: dict, direction: str = "outgoing") -> None:
         error = {

@@ -213,3 +213,15 @@ def test_an_https_receiver_signed_by_the_local_ca_is_trusted(alcmeon_env):
         assert got["json"]["action"]["type"] == "task-create"
     finally:
         receiver.stop()
+
+
+def test_outgoing_notifications_are_in_the_journal(alcmeon_env, alcmeon_webhook_receiver):
+    subscribe(alcmeon_env, alcmeon_webhook_receiver)
+    alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "8080", "journal me")
+    alcmeon_webhook_receiver.wait_for(1)
+    alcmeon_env.env.run_due()
+    entries = alcmeon_env.session.get(f"{alcmeon_env.url}/_sim/journal", params={"path": "notify"}).json()[
+        "entries"
+    ]
+    assert entries[0]["tags"]["direction"] == "outgoing" and entries[0]["status"] == 200
+    assert json.loads(entries[0]["request_body"])["action"]["type"] == "task-create"
