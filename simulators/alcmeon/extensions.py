@@ -66,6 +66,7 @@ def extensions_blueprint(env) -> Blueprint:
             name=name,
             attachments=shaped,
             channel_data=channel_data,
+            is_private=boolean(body.get("is_private", True), "is_private"),
         )
         return jsonify(result), 201
 

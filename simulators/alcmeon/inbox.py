@@ -71,7 +71,8 @@ class Inbox:
         return "open"
 
     def customer_writes(self, account_id: int, user_id: str, content: str, *, name=None, attachments=(),
-                        channel_data=None, external_id=None) -> dict:  # fmt: skip
+                        channel_data=None, external_id=None, is_private: bool = True) -> dict:  # fmt: skip
+        """A direct message by default; `is_private=False` is a public post or comment."""
         account = self.directory.social_account(account_id)
         if not account["enabled"]:
             raise BadRequest("account-disabled", f"social media account {account_id} is disabled")
@@ -103,8 +104,8 @@ class Inbox:
                 )
             message_id = self.store.run(
                 "INSERT INTO messages (conversation_id, external_id, content, is_private, authored_at, attachments,"
-                " social_user_id, direction) VALUES (?, ?, ?, 1, ?, ?, ?, 'in')",
-                conversation["id"], "", content, now, dumps(list(attachments)), user["id"],
+                " social_user_id, direction) VALUES (?, ?, ?, ?, ?, ?, ?, 'in')",
+                conversation["id"], "", content, int(is_private), now, dumps(list(attachments)), user["id"],
             )  # fmt: skip
             self.store.run(
                 "UPDATE messages SET external_id = ? WHERE id = ?",

@@ -150,3 +150,13 @@ def test_comment_help_and_on_hold_leave_actions_and_move_the_state(alcmeon_env):
         assert action["type"] == act and action["task"]["state"] == state
         if act != "on-hold":
             assert action["data"] == {"comment": f"{act} note"}
+
+
+def test_a_public_comment_is_not_private(alcmeon_env):
+    sent = alcmeon_env.customer_writes(
+        alcmeon_env.account_id("facebook"), "8400", "Nice post!", is_private=False
+    )
+    action = alcmeon_env.session.get(
+        f"{alcmeon_env.url}/actions", params={"min_action_id": sent["action_id"] - 1}
+    ).json()[0]
+    assert action["task"]["message"]["is_private"] is False
