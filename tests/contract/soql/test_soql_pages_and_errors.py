@@ -156,3 +156,14 @@ def test_sosl_contact_search(sf, sf_org):
     with pytest.raises(SalesforceMalformedRequest) as error:
         sf.search("FIND smith")
     assert error.value.content[0]["errorCode"] == "MALFORMED_SEARCH"
+
+
+def test_query_all_locator_route_and_child_subqueries_on_later_pages(sf, sf_org, bulk_contacts):
+    org = sf_org.org
+    account = sf.Account.create({"Name": "Acme"})["id"]
+    bulk_contacts(org, 2500, account_id=account)
+    first = sf.query("SELECT Id, Account.Name FROM Contact", include_deleted=True)
+    locator = first["nextRecordsUrl"].rsplit("/", 1)[1]
+    rest = sf.query_more(locator, include_deleted=True)  # GET queryAll/<locator>
+    assert rest["done"] is True and len(rest["records"]) == 500
+    assert rest["records"][0]["Account"]["Name"] == "Acme"

@@ -271,3 +271,31 @@ def test_aggregate_results_never_page(org, monkeypatch):
         "Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch"
     )
     assert _run(org, text + " LIMIT 2")["totalSize"] == 2
+
+
+def test_child_subqueries_are_shaped_on_every_page(org):
+    from simulators.salesforce.ids import make_id
+
+    user, now = org.integration_user_id, org.now_text()
+    system = {"IsDeleted": 0, "CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now,
+              "CreatedById": user, "LastModifiedById": user, "OwnerId": user}  # fmt: skip
+    accounts = [{**system, "Id": make_id("001", org.pod, 5000 + i), "Name": f"A{i:03d}"} for i in range(250)]
+    org.store.insert_many(org.schema.get("Account"), accounts)
+    contacts = [
+        {
+            **system,
+            "Id": make_id("003", org.pod, 5000 + i),
+            "LastName": f"C{i}",
+            "AccountId": a["Id"],
+            "IsPersonAccount": 0,
+        }
+        for i, a in enumerate(accounts)
+    ]
+    org.store.insert_many(org.schema.get("Contact"), contacts)
+    engine = engine_for(org)
+    text = "SELECT Name, (SELECT LastName FROM Contacts) FROM Account ORDER BY Name"
+    first = engine.query(text, user_id=user, version="62.0", batch_size=200)
+    assert first["totalSize"] == 250 and len(first["records"]) == 200
+    more = engine.query_more(first["nextRecordsUrl"].rsplit("/", 1)[1], user_id=user, version="62.0")
+    assert [r["Contacts"]["records"][0]["LastName"] for r in more["records"]][:2] == ["C200", "C201"]
+    assert more["done"] is True and "nextRecordsUrl" not in more
