@@ -125,7 +125,6 @@ class Filters:
             raise self.located.malformed(literal.pos, f"unexpected token: '{literal.text}'")
         if needs != (literal.argument is not None):
             raise self.located.malformed(literal.pos, f"unexpected token: '{literal.text}'")
-        self.planner.plan.uses_clock = True
         return (
             DateLiteral(literal.value, literal.argument, field_type, False),
             DateLiteral(literal.value, literal.argument, field_type, True),

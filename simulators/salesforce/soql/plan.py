@@ -52,6 +52,5 @@ class Plan:
     node: Node | None = None
     aggregates: list[AggregateEntry] = field(default_factory=list)
     children: list[ChildPlan] = field(default_factory=list)
-    uses_clock: bool = False
     templatable: bool = True  # False when a string literal's content shapes the SQL (INCLUDES)
     strings: int = 0  # string literals in the text the plan was checked from

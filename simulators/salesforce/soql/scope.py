@@ -15,6 +15,9 @@ MAX_PARENT_LEVELS = 5  # child-to-parent relationships in one path (SC 5, SELECT
 # in results (SC 3.2) and `Type` is the real object of the row.
 NAME_ENTITY = "Name"
 TYPE_FIELD = Field(name="Type", type="string", createable=False, updateable=False)
+# Who (Contact or Lead) and What (any object with activities) are polymorphic on every real org, even when
+# the fake's metadata lists one target for them (SC 6, activities).
+ALWAYS_POLYMORPHIC = {"WhoId", "WhatId"}
 
 
 @dataclass
@@ -29,7 +32,7 @@ class Join:
 
     @property
     def polymorphic(self) -> bool:
-        return self.field.polymorphic
+        return self.field.polymorphic or self.field.name in ALWAYS_POLYMORPHIC
 
     @property
     def sobject(self) -> SObject | None:

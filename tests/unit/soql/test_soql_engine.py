@@ -68,6 +68,14 @@ def test_polymorphic_what_picks_the_target_by_id(org):
     ]  # fmt: skip
     assert records[1]["What"]["attributes"]["url"].endswith(f"/sobjects/Case/{case}")
     assert _run(org, "SELECT Id FROM Task WHERE What.Type = 'Case'")["totalSize"] == 1
+    contact = _create(org, "Contact", {"LastName": "Ada", "Email": "ada@example.com"})
+    _create(org, "Task", {"Subject": "Call", "WhoId": contact})
+    who = _run(org, "SELECT Who.Email, Who.Type FROM Task WHERE Who.Email != null")["records"][0]["Who"]
+    assert who == {
+        "attributes": {"type": "Name", "url": f"/services/data/v62.0/sobjects/Contact/{contact}"},
+        "Email": "ada@example.com",
+        "Type": "Contact",
+    }
     with pytest.raises(errors.InvalidField):
         _run(org, "SELECT What.Owner.Name FROM Task")
 
