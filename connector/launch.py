@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from simple_salesforce import Salesforce
 
 from simulators.alcmeon.config import ApplicationConfig, EnvironmentConfig
 from simulators.alcmeon.environment import create_environment
@@ -29,6 +30,7 @@ from .topology import Topology
 
 def org_config(topology: Topology, name: str, connector_url: str) -> OrgConfig:
     org = topology.org(name)
+    slug = "".join(c for c in org.name.lower() if c.isalnum()) or "org"
     callouts = [
         {"scope": env.scope, "url": f"{connector_url}/package/{org.name}/{env.name}",
          "secret": topology.callout_secret(org.name, env.name)}
@@ -37,6 +39,11 @@ def org_config(topology: Topology, name: str, connector_url: str) -> OrgConfig:
     config = OrgConfig.from_dict({
         "name": org.name, "seed": org.seed, "package_version": org.package_version,
         "person_accounts": org.person_accounts, "is_sandbox": org.sandbox,
+        "users": [
+            {"username": f"integration@{slug}.alcsim.example", "first_name": "Integration", "last_name": "User"},
+            # A Salesforce agent: changes by anyone but the integration user are reported by the package.
+            {"username": f"agent@{slug}.alcsim.example", "first_name": "Sam", "last_name": "Agent"},
+        ],
         "connected_apps": [{"name": "Alcmeon", "client_id": org.client_id, "client_secret": org.client_secret}],
         "queues": [{"name": q.name, "developer_name": q.developer_name, "sobjects": q.sobjects} for q in org.queues],
         "package_callouts": callouts,
@@ -146,6 +153,18 @@ class RunningTopology:
             return self.connector.engine.idle()
 
         wait_until(settled, timeout, 0.05, "the connector to settle")
+
+    def agent_client(self, org: str) -> Salesforce:
+        """simple-salesforce as the org's agent user (password grant), whose changes the package reports."""
+        running = self.orgs[org]
+        agent = running.org.config.users[1]
+        answer = running.session().post(running.token_url, data={
+            "grant_type": "password", "client_id": running.app.client_id, "client_secret": running.app.client_secret,
+            "username": agent.username, "password": agent.password + agent.security_token,
+        })  # fmt: skip
+        answer.raise_for_status()
+        return Salesforce(instance_url=running.instance_url, session_id=answer.json()["access_token"],
+                          session=running.session(), version="62.0")  # fmt: skip
 
     def start_connector(self) -> Connector:
         """Start (or start again, on the same port and store) the in-process connector."""

@@ -11,7 +11,9 @@ def test_a_message_routed_to_a_mapped_team_becomes_one_record_owned_by_the_queue
     """SYNC-01, SYNC-02: one record in the mapped org, owner and To-queue set to the mapped queue."""
     first = write(topology, ENV, "Brand WhatsApp", "33611111111", "Bonjour")
     route(topology, ENV, first["task_id"], "Salesforce agents")
-    record = topology.wait_for_record(ORG, first["scoped_id"])
+    topology.wait_for_record(ORG, first["scoped_id"])
+    topology.wait_idle()
+    record = topology.record(ORG, first["scoped_id"])
     queue = (
         topology.org(ORG)
         .client()
