@@ -20,10 +20,11 @@ GRAMMAR = Lark(
     maybe_placeholders=False,
     lexer_callbacks={"NAME": lambda token: _reserved(token)},
 )
-# Words a name may not be: the contextual lexer lets them through where only a name fits.
+# Words a name may not be: the contextual lexer lets them through where only a name fits. GROUP and
+# ORDER stay usable as names, since Group and Order are objects (`SELECT Id FROM Group`).
 RESERVED = {
-    "and", "asc", "desc", "excludes", "first", "from", "group", "having", "in", "includes", "last", "like",
-    "limit", "not", "null", "nulls", "or", "select", "where", "with", "order", "by", "offset", "true", "false",
+    "and", "asc", "desc", "excludes", "first", "from", "having", "in", "includes", "last", "like",
+    "limit", "not", "null", "nulls", "or", "select", "where", "with", "by", "offset", "true", "false",
 }  # fmt: skip
 MAX_SOQL_LENGTH = 100_000  # a real org refuses longer statements (SOQL limits: 100,000 characters)
 

@@ -307,3 +307,11 @@ def test_child_subqueries_are_shaped_on_every_page(org):
     more = engine.query_more(first["nextRecordsUrl"].rsplit("/", 1)[1], user_id=user, version="62.0")
     assert [r["Contacts"]["records"][0]["LastName"] for r in more["records"]][:2] == ["C200", "C201"]
     assert more["done"] is True and "nextRecordsUrl" not in more
+
+
+def test_group_is_an_object_name_and_a_keyword(org):
+    rows = _run(org, "SELECT Id, Name FROM Group WHERE Type = 'Queue' ORDER BY Name")
+    assert rows["totalSize"] == 0
+    grouped = _run(org, "SELECT Type, COUNT(Id) FROM Group GROUP BY Type ORDER BY Type")
+    assert grouped["done"] is True
+    assert _run(org, "SELECT Group.Name FROM GroupMember")["totalSize"] == 0
