@@ -8,6 +8,8 @@ import threading
 
 import click
 
+from connector.cli import connector as serve_connector
+from connector.cli import topology
 from simulators.alcmeon.cli import alcmeon as serve_alcmeon
 
 
@@ -22,6 +24,8 @@ def serve() -> None:
 
 
 serve.add_command(serve_alcmeon)
+serve.add_command(serve_connector)
+main.add_command(topology)
 
 
 def _wait_for_interrupt() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from connector.pytest_fixtures import topology, topology_clock, topology_factory  # noqa: F401
 from simulators.alcmeon.pytest_fixtures import (  # noqa: F401  (fixtures are registered by import)
     alcmeon_env,
     alcmeon_env_factory,
