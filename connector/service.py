@@ -160,8 +160,10 @@ class Connector:
         payload = {
             "env": env,
             "conversation_id": conversation_id,
-            "action": {"id": action_id, "type": action.get("type"),
-                       "task": {"id": task.get("id"), "message": {"id": (task.get("message") or {}).get("id")}}},
+            "action": {"id": action_id, "type": action.get("type"), "user": action.get("user") or {},
+                       "data": action.get("data") if action.get("type") == "tag" else None,
+                       "task": {"id": task.get("id"), "url": task.get("url"), "tags": task.get("tags") or [],
+                                "message": {"id": (task.get("message") or {}).get("id")}}},
         }  # fmt: skip
         job_id = self.store.enqueue(
             ACTION_JOB, conversation_key(env, conversation_id), f"action:{env}:{action_id}", payload,

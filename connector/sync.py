@@ -95,11 +95,17 @@ class ConversationSync:
         conversation_id = group[0].payload["conversation_id"]
         gateway = self.connector.environment(env_name)
         conversation = gateway.conversation(conversation_id)
-        actions = gateway.conversation_actions(conversation_id)
         settings = self.connector.settings.get(env_name)
         scoped_id = conversation["scoped_id"]
         known = self.store.all("SELECT org FROM records WHERE scoped_id = ? LIMIT 1", scoped_id)
-        decision = rules.target(conversation, actions, settings, known[0]["org"] if known else None)
+        already_in = known[0]["org"] if known else None
+        # The notified actions often decide alone (its team is mapped, or it is already synced); the
+        # conversation's whole action history is read only when they do not.
+        actions = [job.payload["action"] for job in group]
+        decision = rules.target(conversation, actions, settings, already_in)
+        if decision.org_id is None or decision.reason.startswith("SYNC-01"):
+            actions = gateway.conversation_actions(conversation_id)
+            decision = rules.target(conversation, actions, settings, already_in)
         if decision.org_id is None:
             log.debug("%s not synced: %s", scoped_id, decision.reason)
             return None

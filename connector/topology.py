@@ -66,6 +66,7 @@ class SocialAccount:
     type: str
     org: str | None = None  # the one org it is linked to (SYNC-09), or none
     switch: bool = True
+    team: str | None = None  # the team whose inbox its messages arrive in (Alcméon's routing rules)
 
 
 @dataclass
@@ -272,13 +273,16 @@ def _environment(reader: _Reader, value, path: str) -> Environment:
         env.teams.append(team)
     for index, raw in enumerate(reader.listing(data, "social_accounts", path)):
         apath = f"{path}.social_accounts[{index}]"
-        adata = reader.mapping(raw, apath, {"name", "type", "org", "switch"}, {"name", "type"})
+        adata = reader.mapping(raw, apath, {"name", "type", "org", "switch", "team"}, {"name", "type"})
         account = SocialAccount(
             reader.typed(adata, "name", str, apath, "") or "",
             reader.typed(adata, "type", str, apath, "") or "",
             adata.get("org"),
             bool(reader.typed(adata, "switch", bool, apath, True)),
+            reader.typed(adata, "team", str, apath, None),
         )
+        if account.team is not None and account.team not in {t.name for t in env.teams}:
+            reader.problem(f"{apath}.team", f"unknown team {account.team!r} in environment {env.name!r}")
         twin = next((a for a in env.social_accounts if a.name == account.name), None)
         if twin is not None and twin.org != account.org:
             # SYNC-09, AR 1.8: a social account is linked to one org at most.
