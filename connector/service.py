@@ -77,8 +77,14 @@ class Connector:
             if exc.name != name:
                 raise
             return
-        if hasattr(module, "register"):
+        if not hasattr(module, "register"):
+            return
+        try:
             module.register(self)
+        except Exception:
+            # A broken extension must not stop the sync it does not own; its jobs stay parked, not lost,
+            # and run once a fixed version registers their handler.
+            log.exception("extension %s failed to register; its job types stay parked", name)
 
     # -- parts ------------------------------------------------------------------------------------
     def add_environment(self, endpoint: EnvironmentEndpoint) -> EnvironmentGateway:

@@ -79,3 +79,54 @@ def test_an_expired_session_is_renewed(topology):
     topology.wait_for_record(ORG, message["scoped_id"])
     logins = [e for e in org_journal(topology, ORG, r"/services/oauth2/token") if e["status"] == 200]
     assert len(logins) >= 2
+
+
+def _env_admin(rt, method: str, path: str, **kwargs):
+    handle = rt.env(ENV)
+    return handle.session.request(method, f"{handle.url}/_sim{path}", **kwargs)
+
+
+def test_alcmeon_5xx_and_429_are_retried_honouring_rate_limited_until(topology):
+    """An unrouted message makes the connector read the conversation's action history (to decide SYNC-04);
+    that route fails twice, then rate-limits once, and the job still completes."""
+    from connector.launch import wait_until
+
+    path = r"^/actions/conversations/"
+    _env_admin(
+        topology,
+        "POST",
+        "/faults",
+        json={
+            "kind": "error",
+            "path": path,
+            "status": 503,
+            "times": 2,
+            "error_code": "server-error",
+            "message": "down",
+        },
+    ).raise_for_status()
+    _env_admin(topology, "POST", "/faults", json={"kind": "error", "path": path, "status": 429, "times": 1,
+               "error_code": "Rate limit reached",
+               "message": "{'rate_limited_until': '2000-01-01T00:00:00Z'}"}).raise_for_status()  # fmt: skip
+    message = write(topology, ENV, "Brand Facebook page", "fb-429")
+
+    def answered():
+        entries = _env_admin(topology, "GET", "/journal", params={"path": path}).json()["entries"]
+        return [e["status"] for e in entries] if any(e["status"] == 200 for e in entries) else None
+
+    assert wait_until(answered, 15, what="the history read to succeed")[:4] == [503, 503, 429, 200]
+    route(topology, ENV, message["task_id"], "Salesforce agents")
+    topology.wait_for_record(ORG, message["scoped_id"])
+    assert topology.admin("GET", "/sync-errors").json() == []
+
+
+def test_expired_tokens_on_both_sides_are_renewed(topology, topology_clock):
+    """Two hours on the shared clock: the org session (7200 s) and the Alcméon token (3600 s) are both
+    expired; the connector logs in again on INVALID_SESSION_ID and takes a new token on 401."""
+    first = _routed(topology, "33650000001")
+    topology.wait_for_record(ORG, first["scoped_id"])
+    topology_clock.advance(hours=2, seconds=5)
+    second = _routed(topology, "33650000002")
+    topology.wait_for_record(ORG, second["scoped_id"])
+    refused = [e for e in org_journal(topology, ORG, UPSERTS) if e["status"] == 401]
+    assert refused  # the old session was refused once, then the write went through on a new one
