@@ -240,7 +240,7 @@ def _memory(results: dict) -> None:
         return
     results["memory"] = json.loads(done.stdout.strip().splitlines()[-1])
     results["memory"]["method"] = (
-        "ru_maxrss of a fresh interpreter holding the in-memory org (SQLite pages included)"
+        "VmRSS and VmHWM (peak) from /proc of a fresh interpreter holding the in-memory org, SQLite pages included"
     )
 
 
