@@ -7,7 +7,13 @@ TOPOLOGY ?= one-to-one
 PORT ?= 8443
 N ?= auto
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: install test simulate bench lint clean
+
+# Browser tests drive Debian's chromium through Playwright; install it once when missing (we are root).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,7 +23,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q -n $(N)
 
 simulate: $(STAMP)

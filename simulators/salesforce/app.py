@@ -11,7 +11,7 @@ from simulators.common.admin import admin_blueprint, instrument
 from simulators.common.faults import FaultRules
 from simulators.common.journal import Journal
 
-from . import errors, openapi, seeding
+from . import errors, openapi, pages, seeding
 from .org import Org
 from .routes import auth, composite, extensions, misc, query, sobjects
 from .routes.common import error_response, respond
@@ -68,7 +68,8 @@ def create_app(org: Org) -> Flask:
 
     @app.before_request
     def guard():
-        if request.endpoint in OPEN_ENDPOINTS or request.blueprint == "sim_admin":
+        if request.endpoint in OPEN_ENDPOINTS or request.blueprint in ("sim_admin", "pages"):
+            # The admin API checks its own session; pages send a browser without one to the login form.
             return None
         # Unknown paths are answered 401 too: without a session nothing of the org is visible.
         g.session = org.sessions.check(request.headers.get("Authorization"))
@@ -138,6 +139,7 @@ def create_app(org: Org) -> Flask:
         query.bp,
         openapi.bp,
         extensions.bp,
+        pages.bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(admin_blueprint(sim))

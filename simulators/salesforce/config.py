@@ -79,6 +79,9 @@ class OrgConfig:
     permission_sets: list[dict] = field(default_factory=list)
     package_callouts: list[PackageCallout] = field(default_factory=list)
     automations: Automations = field(default_factory=Automations)
+    # The Alcméon widget on Conversation and Case pages: a URL template with {org_id}, {record_id},
+    # {user_id} and {session_id}, served by the connector (WIDGET-01, WIDGET-02).
+    widget_url: str | None = None
 
     def __post_init__(self):
         if not self.users:

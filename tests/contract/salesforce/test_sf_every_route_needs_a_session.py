@@ -7,6 +7,8 @@ import re
 import pytest
 
 OPEN = {"/services/oauth2/token", "/services/oauth2/revoke", "/services/Soap/u/<version>", "/_sim/health"}
+# Pages answer a browser without a session with the login form, as a real org does.
+LOGIN = {"/", "/secur/frontdoor.jsp"}
 
 
 def _concrete(rule: str) -> str:
@@ -23,7 +25,17 @@ def test_every_route_refuses_a_missing_or_bad_session(sf_org):
     session = sf_org.session()
     walked = 0
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/static") or rule.rule in OPEN:
+        if rule.rule.startswith("/static") or rule.rule in OPEN | LOGIN:
+            continue
+        if rule.endpoint.startswith("pages."):
+            for headers in ({}, {"Cookie": "sid=00Dforged!token"}):
+                answer = session.get(
+                    sf_org.instance_url + _concrete(rule.rule), headers=headers, allow_redirects=False
+                )
+                assert answer.status_code == 302 and answer.headers["Location"].startswith("/?startURL="), (
+                    rule.rule
+                )
+            walked += 1
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, {"Authorization": "Bearer 00Dforged!token"}):
