@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 DEFAULT_BATCH = 2000
 MIN_BATCH, MAX_BATCH = 200, 2000  # Sforce-Query-Options: batchSize (SC 5, batching)
 PLAN_CACHE_SIZE = 256
+TOO_COMPLICATED = "Query is either selecting too many fields or the filter conditions are too complicated."
 CHUNK = 500  # parent ids per child-subquery statement, well under SQLite's variable limit
 
 
@@ -61,7 +63,10 @@ class QueryEngine:
                     (shape, include_deleted) if found.templatable else (text, include_deleted, "exact")
                 )
                 return found, literals
-        plan = Planner(self.org.schema, text).build(parse_query(text), include_deleted)
+        try:
+            plan = Planner(self.org.schema, text).build(parse_query(text), include_deleted)
+        except RecursionError:
+            raise errors.MalformedQuery(TOO_COMPLICATED) from None
         plan.strings = len(literals)
         key = (shape, include_deleted) if plan.templatable else (text, include_deleted, "exact")
         with self._lock:
@@ -113,8 +118,14 @@ class QueryEngine:
 
     def fetch(self, sql: str, params: list) -> list:
         store = self.org.store
-        with store.lock:
-            return store.connection.execute(sql, params).fetchall()
+        try:
+            with store.lock:
+                return store.connection.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            # SQLite's own depth limits stand in for the org's limit on filter complexity.
+            if any(word in str(exc) for word in ("stack overflow", "too large", "too many", "depth")):
+                raise errors.MalformedQuery(TOO_COMPLICATED) from None
+            raise
 
     # -- running -------------------------------------------------------------------------------------
     def query(self, text: str, *, user_id: str | None, version: str, include_deleted: bool = False,

@@ -58,8 +58,12 @@ class Filters:
                 "(" + joiner.join(self.sql(c, scope, params, aggregate) for c in condition.conditions) + ")"
             )
         if isinstance(condition, ast.Not):
+            negations = 0
+            while isinstance(condition, ast.Not):  # with two-valued logic NOT NOT x is x
+                condition, negations = condition.condition, negations + 1
+            inner = self.sql(condition, scope, params, aggregate)
             # SOQL has two-valued logic: NOT of a comparison that met a NULL is true.
-            return f"(NOT COALESCE({self.sql(condition.condition, scope, params, aggregate)}, 0))"
+            return f"(NOT COALESCE({inner}, 0))" if negations % 2 else inner
         column_sql, f = self.planner.operand(condition.operand, scope, aggregate, purpose="filter")
         nocase = " COLLATE NOCASE" if f.type in STRING_TYPES and not f.case_sensitive else ""
         if isinstance(condition, ast.Compare):

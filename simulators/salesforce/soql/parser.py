@@ -206,7 +206,7 @@ def parse_query(text: str) -> ast.Query:
         raise errors.MalformedQuery("A query string has to be specified")
     if len(text) > MAX_SOQL_LENGTH:
         raise errors.MalformedQuery(
-            f"Query is either selecting too many fields or the filter conditions are too complicated. Maximum length is {MAX_SOQL_LENGTH}"
+            "Query is either selecting too many fields or the filter conditions are too complicated."
         )
     try:
         tree = GRAMMAR.parse(text, start="query")

@@ -100,6 +100,13 @@ def _matching_ids(org: Org, sobject, fields: list, words: list[str], any_word: b
 
 
 def search(org: Org, text: str, user_id: str | None, version: str) -> dict:
+    try:
+        return _search(org, text, user_id, version)
+    except RecursionError:
+        raise errors.MalformedSearch("Search query is either too long or too complicated") from None
+
+
+def _search(org: Org, text: str, user_id: str | None, version: str) -> dict:
     parsed = parse_search(text)
     term = re.sub(r"\\(.)", r"\1", parsed.term).strip()
     if len(term.replace("*", "").replace("?", "").replace('"', "").strip()) < 2:

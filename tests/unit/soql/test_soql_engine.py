@@ -315,3 +315,26 @@ def test_group_is_an_object_name_and_a_keyword(org):
     grouped = _run(org, "SELECT Type, COUNT(Id) FROM Group GROUP BY Type ORDER BY Type")
     assert grouped["done"] is True
     assert _run(org, "SELECT Group.Name FROM GroupMember")["totalSize"] == 0
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "NOT " * 3000 + "Name = 'x'",
+        " AND ".join(["Name = 'x'"] * 3000),
+        "(Name = 'x' AND (Name = 'y' OR " * 60 + "Name = 'z'" + "))" * 60,
+    ],
+)
+def test_overly_complicated_filters_are_refused_not_crashed(org, where):
+    with pytest.raises(errors.MalformedQuery) as error:
+        _run(org, f"SELECT Id FROM Contact WHERE {where}")
+    assert (
+        error.value.message
+        == "Query is either selecting too many fields or the filter conditions are too complicated."
+    )
+
+
+def test_double_negation_cancels(org):
+    _create(org, "Contact", {"LastName": "Ada"})
+    assert _run(org, "SELECT Id FROM Contact WHERE " + "NOT " * 60 + "LastName = 'ada'")["totalSize"] == 1
+    assert _run(org, "SELECT Id FROM Contact WHERE " + "NOT " * 61 + "LastName = 'ada'")["totalSize"] == 0
