@@ -90,7 +90,10 @@ def has_consent(gateway: EnvironmentGateway, account_id: int, phone: str) -> boo
             answer = call(gateway, "GET", f"/v1/optins/{optin['id']}/user-optins",
                           params={"limit": 1000, "page": page}) or {}  # fmt: skip
             for row in answer.get("data", []):
-                if row.get("account_id") == account_id and row.get("user_phone_number", "").lstrip("+") == wanted:
+                if (
+                    row.get("account_id") == account_id
+                    and row.get("user_phone_number", "").lstrip("+") == wanted
+                ):
                     return True
             if not answer.get("next"):
                 break

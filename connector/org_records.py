@@ -71,7 +71,18 @@ def update_many(gateway: OrgGateway, sobject: str, rows: list[dict]) -> list[dic
         chunk = [{"attributes": {"type": sobject}, **r} for r in rows[start : start + 200]]
 
         def run(sf: Salesforce, chunk=chunk):
-            return sf.restful("composite/sobjects", method="PATCH", json={"allOrNone": False, "records": chunk})
+            return sf.restful(
+                "composite/sobjects", method="PATCH", json={"allOrNone": False, "records": chunk}
+            )
 
         results += gateway._call(run)
     return results
+
+
+def field_names(gateway: OrgGateway, sobject: str) -> set[str]:
+    """The object's field API names, lower-cased (describe), so settings naming missing fields are skipped."""
+
+    def run(sf: Salesforce):
+        return getattr(sf, sobject).describe()
+
+    return {f["name"].lower() for f in gateway._call(run).get("fields", [])}

@@ -1,0 +1,239 @@
+"""Engagement (ENG-01 to ENG-07): a template send from the widget on a Case, and the switch to conversation."""
+
+# The Engagement record is made outside the package and linked to a Case (AR 1.5); the agent sends it
+# from the widget; the connector checks the org has a single environment (ENG-01), the channel
+# (ENG-02) and the customer's opt-in (ENG-03), sends the template (AR 3.11), and fills in the sending
+# details (ENG-04). When the customer answers, the send's reply opened a conversation: the connector
+# pushes that conversation's record linked to the Case, and the widget shows it from then on (ENG-05);
+# a Case with a conversation never goes back to engagement mode (ENG-06). The sends it made are kept
+# in its store (`engagement_sends`), because the Engagement object has no field for the message id.
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from flask import Blueprint, jsonify, request
+
+from . import alcmeon_calls as alc
+from . import org_records as sf
+from .retry import Permanent, Retryable
+from .rules import to_salesforce as sync_rules
+from .widget import CASE_PREFIX, READ_ONLY, Widget, WidgetError, error
+
+ENGAGEMENT = "alcmeon__Engagement__c"
+CHANNELS = {"WhatsApp": "whatsapp", "KakaoTalk": "kakaotalk"}  # ENG-02: the only two that can engage
+SENT, FAILED, DRAFT = "Sent", "Failed", "Draft"  # docs/assumptions.md: alcmeon__Status__c values
+ONGOING = "ongoing-conversation"  # the 403 of initiate-conversation-api.yaml (ENG-07)
+FIELDS = ("Id, alcmeon__Case__c, alcmeon__Sender_Id__c, alcmeon__Recipient_Id__c, alcmeon__Channel__c,"
+          " alcmeon__Template_Id__c, alcmeon__Status__c, alcmeon__Sent_Date__c, alcmeon__Conversation__c,"
+          " alcmeon__Language_locale__c, alcmeon__Message_Send_Error__c")  # fmt: skip
+SCHEMA = """CREATE TABLE IF NOT EXISTS engagement_sends (
+    engagement_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, env TEXT NOT NULL, case_id TEXT NOT NULL,
+    account_id INTEGER NOT NULL, message_id TEXT NOT NULL, sent_at REAL NOT NULL)"""
+
+
+# -- rules ------------------------------------------------------------------------------------------------
+def refusal(environments: list[str], channel: str | None, account_type: str | None, consent: bool,
+            case_has_conversation: bool) -> tuple[str, str] | None:  # fmt: skip
+    """Why an engagement may not be sent, as (code, message), or None: ENG-06, ENG-01, ENG-02, ENG-03."""
+    if case_has_conversation:
+        return (
+            "case-has-conversation",
+            "ENG-06: this Case has a conversation; a new engagement needs a new Case",
+        )
+    if len(environments) != 1:
+        return "multiple-environments", f"ENG-01: the org is connected to {len(environments)} environments"
+    wanted = CHANNELS.get(channel or "")
+    if wanted is None or account_type != wanted:
+        return "unsupported-channel", f"ENG-02: {channel or account_type!r} cannot carry an engagement"
+    if not consent:
+        return "no-consent", "ENG-03: the customer gave no consent on this account"
+    return None
+
+
+def sendable(status: str | None) -> bool:
+    """A Draft, or a Failed one the agent tries again (e.g. with interrupt, ENG-07); never twice Sent."""
+    return (status or DRAFT) in (DRAFT, FAILED)
+
+
+def send_body(engagement: dict, account_id: int, variables: dict, interrupt: bool) -> dict:
+    """AR 3.11: the template send; phone numbers travel without '+' (AR 2.3)."""
+    return {"to_user_phone_number": (engagement["alcmeon__Recipient_Id__c"] or "").strip().lstrip("+"),
+            "account_id": account_id, "template_id": int(engagement["alcmeon__Template_Id__c"]),
+            "variables": variables or {}, "interrupt_ongoing_conversation": bool(interrupt)}  # fmt: skip
+
+
+def sent_details(when: datetime, language: str | None, content: str | None) -> dict:
+    """ENG-04: what the package fills in after a successful send."""
+    return {"alcmeon__Status__c": SENT, "alcmeon__Sent_Date__c": when.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+            "alcmeon__Language_locale__c": (language or "")[:10] or None,
+            "alcmeon__Message_Content__c": content, "alcmeon__Message_Send_Error__c": None}  # fmt: skip
+
+
+def failed_details(message: str) -> dict:
+    return {"alcmeon__Status__c": FAILED, "alcmeon__Message_Send_Error__c": message[:131072]}
+
+
+def is_ongoing_refusal(exc: Exception) -> bool:
+    """ENG-07: the send API refused because the customer is in an ongoing conversation (403)."""
+    return ": 403 " in str(exc) and ONGOING in str(exc)
+
+
+def reply_conversation(sends: list[dict], message_id: str) -> int | None:
+    """ENG-05: the conversation the recipient's reply to this send opened, once they answered."""
+    return next((s.get("conversation_id") for s in sends if s.get("id") == message_id), None)
+
+
+# -- I/O --------------------------------------------------------------------------------------------------
+def environments_of(connector, org: str) -> list[str]:
+    return sorted({env for (o, env) in connector.config.callout_secrets if o == org})
+
+
+def engagements(connector, org: str, case_id: str) -> list[dict]:
+    return sf.query(connector.org(org), f"SELECT {FIELDS} FROM {ENGAGEMENT} WHERE alcmeon__Case__c = '{case_id}'"
+                                        " ORDER BY CreatedDate, Id")  # fmt: skip
+
+
+def engagement_view(connector, widget: Widget, org: str, case_id: str, user: dict) -> dict:
+    """The widget's engagement page on a Case without a conversation (ENG-04)."""
+    envs = environments_of(connector, org)
+    rows = engagements(connector, org, case_id)
+    return {
+        "mode": "engagement", "case_id": case_id, "environments": envs,
+        "can_engage": len(envs) == 1 and user["permission"] != READ_ONLY,
+        "user": {k: user[k] for k in ("id", "email", "permission", "language", "time_zone", "locale")},
+        "engagements": [{"id": r["Id"], "channel": r["alcmeon__Channel__c"], "recipient": r["alcmeon__Recipient_Id__c"],
+                         "status": r["alcmeon__Status__c"], "template_id": r["alcmeon__Template_Id__c"],
+                         "sent_date": r["alcmeon__Sent_Date__c"], "error": r["alcmeon__Message_Send_Error__c"]}
+                        for r in rows],
+    }  # fmt: skip
+
+
+def send(
+    connector, widget: Widget, org: str, case_id: str, engagement_id: str, user: dict, body: dict
+) -> dict:
+    org_gw = connector.org(org)
+    if user["permission"] == READ_ONLY:
+        raise WidgetError(
+            403, "the user has neither Alcmeon_Agent nor Alcmeon_Admin", "insufficient-permissions"
+        )
+    rows = [r for r in engagements(connector, org, case_id) if r["Id"][:15] == engagement_id[:15]]
+    if not rows:
+        raise WidgetError(404, f"no engagement {engagement_id} on Case {case_id}", "engagement-not-found")
+    engagement = rows[0]
+    if not sendable(engagement["alcmeon__Status__c"]):
+        raise WidgetError(409, f"engagement {engagement_id} was already sent", "already-sent")
+    envs = environments_of(connector, org)
+    has_conversation = widget.conversation_record(org, case_id) is not None
+    env_gw = connector.environment(envs[0]) if len(envs) == 1 else None
+    account_id, account_type, consent = None, None, False
+    if env_gw is not None and not has_conversation:
+        sender = (engagement["alcmeon__Sender_Id__c"] or "").strip()
+        account = next((a for a in env_gw.social_accounts() if str(a["id"]) == sender), None)
+        if account is not None:
+            account_id, account_type = account["id"], account["type"]
+            recipient = engagement["alcmeon__Recipient_Id__c"] or ""
+            consent = account_type in CHANNELS.values() and alc.has_consent(env_gw, account_id, recipient)
+    refused = refusal(envs, engagement["alcmeon__Channel__c"], account_type, consent, has_conversation)
+    if refused is not None:
+        if refused[0] in ("no-consent", "unsupported-channel"):
+            sf.update(org_gw, ENGAGEMENT, engagement["Id"], failed_details(refused[1]))
+        raise WidgetError(409, refused[1], refused[0])
+    request_body = send_body(engagement, account_id, body.get("variables") or {},
+                             bool(body.get("interrupt_ongoing_conversation")))  # fmt: skip
+    try:
+        answer = alc.send_template(env_gw, account_type, request_body)
+    except Permanent as exc:
+        sf.update(org_gw, ENGAGEMENT, engagement["Id"], failed_details(str(exc)))
+        if is_ongoing_refusal(exc):  # ENG-07: the agent may send again with interrupt_ongoing_conversation
+            raise WidgetError(409, "ENG-07: the customer is in an ongoing conversation", ONGOING) from None
+        raise WidgetError(502, str(exc), "send-failed") from None
+    message_id = answer["message_id"]
+    sent = next((s for s in alc.template_sends(env_gw) if s.get("id") == message_id), {})
+    language = body.get("language") or _template_language(env_gw, account_type, account_id, request_body) \
+        or user["language"]  # fmt: skip
+    when = datetime.now(UTC)
+    sf.update(org_gw, ENGAGEMENT, engagement["Id"], sent_details(when, language, sent.get("content")))
+    with connector.store.transaction() as db:
+        db.execute(
+            "INSERT OR REPLACE INTO engagement_sends VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (engagement["Id"], org_gw.organization_id, envs[0], case_id, account_id, message_id, time.time()),
+        )
+    return {"status": SENT, "engagement_id": engagement["Id"], "message_id": message_id}
+
+
+def _template_language(env_gw, channel: str, account_id: int, body: dict) -> str | None:
+    """KakaoTalk publishes a template's language (AR 3.11); WhatsApp's template list is not in the API."""
+    if channel != "kakaotalk":
+        return None
+    answer = alc.call(env_gw, "POST", "/v1/kakaotalk/templates",
+                      json={"account_id": account_id, "id": body["template_id"]}) or {}  # fmt: skip
+    return next((t.get("language") for t in answer.get("data", [])), None)
+
+
+def switch_if_answered(connector, org: str, case_id: str) -> dict | None:
+    """ENG-05: if the customer answered a send made from this Case, its conversation record is pushed
+    linked to the Case (and to the Engagement); returns that record, or None while nobody answered."""
+    org_gw = connector.org(org)
+    sends = connector.store.all("SELECT * FROM engagement_sends WHERE org_id = ? AND case_id = ?"
+                                " ORDER BY sent_at DESC", org_gw.organization_id, case_id)  # fmt: skip
+    for row in sends:
+        env_gw = connector.environment(row["env"])
+        conversation_id = reply_conversation(alc.template_sends(env_gw), row["message_id"])
+        if conversation_id is None:
+            continue
+        conversation = env_gw.conversation(conversation_id)
+        settings = sync_rules.org_settings(connector.settings.get(row["env"]), org_gw.organization_id)
+        record = {**sync_rules.conversation_record(conversation, settings), "alcmeon__Case__c": case_id}
+        result = org_gw.upsert_conversations([record])[0]
+        if not result.ok:
+            raise Permanent(f"ENG-05: {result.error}")
+        saved = org_gw.get_conversation(conversation["scoped_id"])
+        current = sf.query(org_gw, "SELECT Id, alcmeon__Case__c FROM alcmeon__Conversation__c"
+                                   f" WHERE Id = '{saved['Id']}'")[0]  # fmt: skip
+        if (current.get("alcmeon__Case__c") or "")[:15] != case_id[:15]:
+            # A customer's Case-per-conversation automation gave it a Case of its own; the engagement's wins.
+            sf.update(org_gw, "alcmeon__Conversation__c", saved["Id"], {"alcmeon__Case__c": case_id})
+        connector.store.save_record(org_gw.organization_id, conversation["scoped_id"], saved["Id"], None,
+                                    record["alcmeon__Status__c"])  # fmt: skip
+        sf.update(org_gw, ENGAGEMENT, row["engagement_id"], {"alcmeon__Conversation__c": saved["Id"]})
+        return {
+            "Id": saved["Id"],
+            "alcmeon__scoped_id__c": conversation["scoped_id"],
+            "alcmeon__Case__c": case_id,
+        }
+    return None
+
+
+def blueprint(connector, widget: Widget) -> Blueprint:
+    bp = Blueprint("engagement", __name__)
+
+    @bp.errorhandler(WidgetError)
+    def _widget_error(exc: WidgetError):
+        return error(exc.status, str(exc), exc.code)
+
+    @bp.errorhandler(Permanent)
+    def _permanent(exc: Permanent):
+        return error(502, str(exc), "upstream-error")
+
+    @bp.errorhandler(Retryable)
+    def _retryable(exc: Retryable):
+        return error(503, str(exc), "upstream-unavailable")
+
+    @bp.post("/widget/<org>/records/<case_id>/engagements/<engagement_id>/send")
+    def send_engagement(org: str, case_id: str, engagement_id: str):
+        """ENG-04: {variables, interrupt_ongoing_conversation, language?}, signed like every widget call."""
+        if not case_id.startswith(CASE_PREFIX):
+            raise WidgetError(400, "an engagement is sent from a Case", "not-a-case")
+        user = widget.user(org, widget.verify(org, case_id, request.args))
+        body = request.get_json(silent=True) or {}
+        return jsonify(send(connector, widget, org, case_id, engagement_id, user, body))
+
+    return bp
+
+
+def register(connector) -> None:
+    with connector.store.transaction() as db:
+        db.execute(SCHEMA)
+    connector.app.register_blueprint(blueprint(connector, Widget(connector)))

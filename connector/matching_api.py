@@ -1,0 +1,222 @@
+"""The connector endpoints the Alcméon inbox calls to match a social user (MATCH-03 to MATCH-06, V360-01)."""
+
+# Routes under /matching/<env>/accounts/<account id>/users/<social media user id>, the ids the inbox
+# knows (AR 3.6 names users this way). They take the environment's application credentials (Basic):
+# only that Alcméon environment may read its linked org through the connector. The org is the one the
+# social account is linked to (AR 1.8); the match itself lives in Alcméon's user custom field.
+
+from __future__ import annotations
+
+import base64
+import hmac
+
+from flask import Blueprint, jsonify, request
+
+from . import alcmeon_calls as alc
+from . import matching as rules
+from . import org_records as sf
+from .retry import Permanent, Retryable
+from .rules import to_salesforce as sync_rules
+from .rules.to_alcmeon import PROPAGATE_JOB
+
+USER = "/matching/<env>/accounts/<int:account_id>/users/<user_id>"
+MAX_CANDIDATES = 20
+
+
+class MatchingError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def blueprint(connector) -> Blueprint:
+    bp = Blueprint("matching", __name__)
+    fields_cache: dict[tuple[str, str], set[str]] = {}  # per connector: describe once per (org, object)
+
+    @bp.errorhandler(MatchingError)
+    def _matching_error(exc: MatchingError):
+        return _error(exc.status, str(exc))
+
+    @bp.errorhandler(Permanent)
+    def _permanent(exc: Permanent):
+        return _error(502, str(exc))
+
+    @bp.errorhandler(Retryable)
+    def _retryable(exc: Retryable):
+        return _error(503, str(exc))
+
+    @bp.before_request
+    def _guard():
+        env = (request.view_args or {}).get("env")
+        endpoint = connector.environment_endpoint(env) if env else None
+        if endpoint is None:
+            return _error(404, f"no environment {env!r}")
+        expected = base64.b64encode(f"{endpoint.instance_id}:{endpoint.secret}".encode()).decode()
+        given = request.headers.get("Authorization", "").removeprefix("Basic ").strip()
+        if not hmac.compare_digest(expected, given):
+            return _error(401, "the environment's application credentials are required (Basic)")
+        return None
+
+    def context(env: str, account_id: int, user_id: str) -> dict:
+        gateway = connector.environment(env)
+        settings = connector.settings.get(env)
+        link = sync_rules.account_link(settings, account_id)
+        if link is None:
+            raise MatchingError(409, f"social account {account_id} is linked to no Salesforce org")
+        org_gw = connector.org_by_id(link["org_id"])
+        if org_gw is None:
+            raise MatchingError(409, f"org {link['org_id']} is not connected to this connector")
+        org = sync_rules.org_settings(settings, link["org_id"])
+        person = bool(org.get("person_account_mode"))
+        field_id = alc.contact_field_id(gateway)
+        values = alc.user_fields(gateway, account_id, user_id)
+        sobject = rules.party_object(person)
+        key = (org_gw.endpoint.name, sobject)
+        if key not in fields_cache:
+            fields_cache[key] = sf.field_names(org_gw, sobject)
+        known = fields_cache[key]
+        return {
+            "env": gateway, "org": org_gw, "person": person, "sobject": sobject, "field_id": field_id,
+            "contact_id": rules_match(values, field_id), "known_user": values is not None,
+            "search": rules.party_fields(org.get("contact_search_fields") or [], person, known),
+            "display": rules.party_fields(org.get("contact_display_fields") or ["Name"], person, known),
+            "profile": rules.party_fields(org.get("contact_profile_fields") or list(rules.DEFAULT_PROFILE_FIELDS),
+                                          person, known),
+        }  # fmt: skip
+
+    def fetch(ctx: dict, record_id: str, fields: list[str]) -> dict | None:
+        if not sf.is_id(record_id):
+            return None
+        select = ", ".join(dict.fromkeys(["Id", *fields]))
+        where = " AND IsPersonAccount = true" if ctx["person"] else ""
+        rows = sf.query(ctx["org"], f"SELECT {select} FROM {ctx['sobject']} WHERE Id = '{record_id}'{where}")
+        return rows[0] if rows else None
+
+    def state(ctx: dict) -> dict:
+        return {"cloud": rules.cloud(ctx["contact_id"]), "contact_id": ctx["contact_id"],
+                "object": ctx["sobject"], "org_id": ctx["org"].organization_id}  # fmt: skip
+
+    @bp.get(USER)
+    def user_state(env: str, account_id: int, user_id: str):
+        """MATCH-03/04: grey or blue cloud, and the profile when matched."""
+        ctx = context(env, account_id, user_id)
+        body = state(ctx)
+        if ctx["contact_id"]:
+            record = fetch(ctx, ctx["contact_id"], ctx["profile"])
+            body["profile"] = rules.display(record, ctx["profile"]) if record else None
+        return jsonify(body)
+
+    @bp.get(USER + "/candidates")
+    def candidates(env: str, account_id: int, user_id: str):
+        """MATCH-03: candidates by the configured search fields, shown with the configured display fields."""
+        ctx = context(env, account_id, user_id)
+        term = (request.args.get("q") or user_id).strip()
+        if len(term) < 2:
+            raise MatchingError(400, "a search term has at least two characters")
+        select = ", ".join(dict.fromkeys(["Id", *ctx["search"], *ctx["display"]]))
+        where = " WHERE IsPersonAccount = true" if ctx["person"] else ""
+        found: dict[str, dict] = {}
+        for text in rules.search_terms(term):
+            sosl = f"FIND {{{sf.sosl_term(text)}}} IN ALL FIELDS RETURNING {ctx['sobject']}({select}{where})"
+            for record in sf.search(ctx["org"], sosl):
+                found.setdefault(record["Id"], record)
+        matches = [r for r in found.values() if rules.is_candidate(r, ctx["search"], term)][:MAX_CANDIDATES]
+        return jsonify({**state(ctx), "term": term, "search_fields": ctx["search"],
+                        "display_fields": ctx["display"],
+                        "candidates": [{"id": r["Id"], "fields": rules.display(r, ctx["display"]),
+                                        "bound": r["Id"] == ctx["contact_id"]} for r in matches]})  # fmt: skip
+
+    def bind(ctx: dict, env: str, account_id: int, user_id: str, party_id: str) -> dict:
+        alc.set_user_field(ctx["env"], account_id, user_id, ctx["field_id"], party_id)
+        social_user_id = _social_user_id(ctx["env"], env, account_id, user_id)
+        conversations = ctx["env"].user_conversations(account_id, social_user_id) if social_user_id else []
+        if conversations:
+            from .service import conversation_key
+
+            latest = conversations[0]["id"]  # newest first
+            if connector.store.enqueue(
+                PROPAGATE_JOB, conversation_key(env, latest), f"bind:{env}:{account_id}:{user_id}:{party_id}",
+                {"env": env, "org": ctx["org"].endpoint.name, "conversation_id": latest, "party_id": party_id},
+            ):  # fmt: skip
+                connector.engine.wake()
+        return {"cloud": "blue", "contact_id": party_id, "object": ctx["sobject"],
+                "org_id": ctx["org"].organization_id}  # fmt: skip
+
+    @bp.post(USER + "/bind")
+    def bind_candidate(env: str, account_id: int, user_id: str):
+        """MATCH-04: the agent binds a candidate; the user is matched (blue cloud), MATCH-02 follows."""
+        ctx = context(env, account_id, user_id)
+        party_id = (request.get_json(silent=True) or {}).get("contact_id")
+        if fetch(ctx, party_id, []) is None:
+            raise MatchingError(404, f"no {ctx['sobject']} {party_id!r} in the linked org")
+        return jsonify(bind(ctx, env, account_id, user_id, party_id))
+
+    @bp.post(USER + "/contacts")
+    def create_party(env: str, account_id: int, user_id: str):
+        """MATCH-05 (MATCH-06): a Contact, or a person Account, created from Alcméon and bound at once."""
+        ctx = context(env, account_id, user_id)
+        body = request.get_json(silent=True) or {}
+        values = body.get("fields") or {}
+        if not isinstance(values, dict):
+            raise MatchingError(400, "fields is an object of field API name to value")
+        user = _social_user(ctx["env"], env, account_id, user_id)
+        record = rules.new_party(values, ctx["person"], (user or {}).get("name") or user_id)
+        if ctx["person"]:
+            record["RecordTypeId"] = _person_record_type(ctx["org"])
+        party_id = sf.create(ctx["org"], ctx["sobject"], record)
+        return jsonify(bind(ctx, env, account_id, user_id, party_id)), 201
+
+    @bp.get(USER + "/activities")
+    def activities(env: str, account_id: int, user_id: str):
+        """V360-01: the matched Contact's Tasks and Events; an unmatched user has none."""
+        ctx = context(env, account_id, user_id)
+        body = {**state(ctx), "tasks": [], "events": []}
+        if not ctx["contact_id"] or not sf.is_id(ctx["contact_id"]):
+            return jsonify(body)
+        who = ctx["contact_id"]
+        if ctx["person"]:
+            rows = sf.query(ctx["org"], f"SELECT PersonContactId FROM Account WHERE Id = '{who}'")
+            who = rows[0]["PersonContactId"] if rows else who
+        tasks = sf.query(
+            ctx["org"],
+            "SELECT Id, Subject, Status, ActivityDate FROM Task"
+            f" WHERE WhoId = '{who}' ORDER BY ActivityDate DESC NULLS LAST",
+        )
+        events = sf.query(
+            ctx["org"],
+            "SELECT Id, Subject, StartDateTime, EndDateTime, Location FROM Event"
+            f" WHERE WhoId = '{who}' ORDER BY StartDateTime DESC NULLS LAST",
+        )
+        body["tasks"] = [rules.activity(r, "Task") for r in tasks]
+        body["events"] = [rules.activity(r, "Event") for r in events]
+        return jsonify(body)
+
+    return bp
+
+
+def rules_match(values: list[dict] | None, field_id: int) -> str | None:
+    return next((v.get("field_value") for v in values or [] if v.get("field_id") == field_id), None)
+
+
+def _social_user(gateway, env: str, account_id: int, user_id: str) -> dict | None:
+    """The inbox's view of the user (simulator extension, the platform's own data): id and name."""
+    rows = alc.call(gateway, "GET", "/_sim/ext/conversations", params={"account_id": account_id})
+    return next((c["social_user"] for c in rows or [] if c["social_user"]["user_id"] == user_id), None)
+
+
+def _social_user_id(gateway, env: str, account_id: int, user_id: str) -> int | None:
+    user = _social_user(gateway, env, account_id, user_id)
+    return user["id"] if user else None
+
+
+def _person_record_type(org_gw) -> str:
+    rows = sf.query(org_gw, "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true")
+    if not rows:
+        raise MatchingError(409, "the org has no person account record type")
+    return rows[0]["Id"]
+
+
+def _error(status: int, message: str):
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response

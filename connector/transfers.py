@@ -1,0 +1,62 @@
+"""Queues configured to push their conversations to a team of another org (TOPO-07), kept by the connector."""
+
+# The environment's team/queue mapping holds one (org, queue) per team: where a team's conversations go.
+# A queue of a first org that sends conversations on to a second org's team is a second mapping for that
+# team, which Alcméon's settings (and the fake's) cannot hold; the connector keeps these queue routes in
+# its own store and serves them on its admin API (docs/assumptions.md, "Queue routes").
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from .rules.to_alcmeon import QueueRoute
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS queue_routes (
+    env TEXT NOT NULL, org_id TEXT NOT NULL, queue_id TEXT NOT NULL, team_id INTEGER NOT NULL,
+    PRIMARY KEY (env, org_id, queue_id))"""
+
+
+def create_table(store) -> None:
+    with store.transaction() as db:
+        db.execute(SCHEMA)
+
+
+def routes(store) -> list[QueueRoute]:
+    rows = store.all("SELECT env, org_id, queue_id, team_id FROM queue_routes ORDER BY env, org_id, queue_id")
+    return [QueueRoute(r["env"], r["org_id"], r["queue_id"], r["team_id"]) for r in rows]
+
+
+def blueprint(connector) -> Blueprint:
+    bp = Blueprint("queue_routes", __name__)
+
+    def problem(status: int, message: str):
+        response = jsonify({"error": message})
+        response.status_code = status
+        return response
+
+    @bp.get("/admin/queue-routes")
+    def list_routes():
+        return jsonify([r.__dict__ for r in routes(connector.store)])
+
+    @bp.put("/admin/queue-routes")
+    def put_route():
+        """{env, org, queue, team}: org by name, queue by DeveloperName or id, team by name or id."""
+        body = request.get_json(silent=True) or {}
+        env, org, queue, team = (body.get(k) for k in ("env", "org", "queue", "team"))
+        if env not in connector.environments() or org not in connector.orgs():
+            return problem(404, f"unknown environment {env!r} or org {org!r}")
+        org_gw = connector.org(org)
+        queues = org_gw.queues()
+        queue_id = queues.get(queue) or next((q for q in queues.values() if q[:15] == str(queue)[:15]), None)
+        if queue_id is None:
+            return problem(404, f"org {org!r} has no queue {queue!r} for alcmeon__Conversation__c")
+        teams = connector.environment(env).teams()
+        team_id = teams.get(team) if isinstance(team, str) else team
+        if team_id not in teams.values():
+            return problem(404, f"environment {env!r} has no team {team!r}")
+        with connector.store.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO queue_routes (env, org_id, queue_id, team_id) VALUES (?, ?, ?, ?)",
+                       (env, org_gw.organization_id, queue_id, team_id))  # fmt: skip
+        return jsonify(QueueRoute(env, org_gw.organization_id, queue_id, team_id).__dict__)
+
+    return bp

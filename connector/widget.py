@@ -1,0 +1,262 @@
+"""Widget backend (WIDGET-01 to WIDGET-05): resolve the record a Salesforce user opens, embed, reply, close."""
+
+# Who is asking: the widget's page in the org (the package's Lightning component and its Apex) passes
+# the Salesforce user id, the record id and the time, signed with the Named Credential secret the
+# package already shares with the connector for its callouts (hex HMAC-SHA256 of
+# "<org id>\n<user id>\n<record id>\n<issued at>"). The connector accepts a signature up to
+# SIGNATURE_SECONDS old and reads the user's e-mail, language, time zone and permission sets from the
+# org itself, so a page cannot claim rights it does not have (docs/assumptions.md, "Widget").
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from urllib.parse import urlencode
+
+from flask import Blueprint, jsonify, request
+
+from . import alcmeon_calls as alc
+from . import org_records as sf
+from .retry import Permanent, Retryable
+from .topology import scope_of_instance
+
+SIGNATURE_SECONDS = 900
+CASE_PREFIX = "500"
+CONVERSATION = "alcmeon__Conversation__c"
+EMBED_FORMAT = "mobile-vertical"  # embed.yaml: the only format
+# WIDGET-04 (AR 3.9): rights from the user's permission sets; the package ships these two.
+PERMISSIONS = (("Alcmeon_Admin", "read-answer-moderate"), ("Alcmeon_Agent", "read-answer"))
+READ_ONLY = "read"
+
+
+class WidgetError(Exception):
+    def __init__(self, status: int, message: str, code: str = "widget-error"):
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+# -- rules ------------------------------------------------------------------------------------------------
+def signed_text(org_id: str, user_id: str, record_id: str, issued_at: int | str) -> bytes:
+    return f"{org_id[:15]}\n{user_id[:15]}\n{record_id[:15]}\n{issued_at}".encode()
+
+
+def widget_signature(secret: str, org_id: str, user_id: str, record_id: str, issued_at: int | str) -> str:
+    """What the org's page sends in `signature` (15-character ids, so either form of an id signs alike)."""
+    return hmac.new(
+        secret.encode(), signed_text(org_id, user_id, record_id, issued_at), hashlib.sha256
+    ).hexdigest()
+
+
+def signature_ok(secrets: list[str], org_id: str, user_id: str, record_id: str, issued_at: str,
+                 signature: str, now: float, max_age: float = SIGNATURE_SECONDS) -> bool:  # fmt: skip
+    """Any of the org's callout secrets signed it, and it is neither too old nor from the future."""
+    try:
+        age = now - int(issued_at)
+    except (TypeError, ValueError):
+        return False
+    if not -60 <= age <= max_age or not signature:
+        return False
+    return any(
+        hmac.compare_digest(widget_signature(s, org_id, user_id, record_id, issued_at), signature.lower())
+        for s in secrets
+    )
+
+
+def permission_for(permission_sets: list[str]) -> str:
+    """WIDGET-04: Alcmeon_Admin may answer and moderate, Alcmeon_Agent may answer, anyone else reads."""
+    names = {n.lower() for n in permission_sets}
+    return next((right for name, right in PERMISSIONS if name.lower() in names), READ_ONLY)
+
+
+def language_of(language_locale_key: str | None) -> str:
+    """WIDGET-03: Salesforce's LanguageLocaleKey (en_US, fr, pt_BR) as a language tag (en-US, fr, pt-BR)."""
+    return (language_locale_key or "en_US").replace("_", "-")
+
+
+def embed_url(url: str, language: str, time_zone: str) -> str:
+    """WIDGET-03: the embed opens in the user's language and time zone (query parameters lang and tz)."""
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': language, 'tz': time_zone})}"
+
+
+def environment_of(scoped_id: str, scopes: dict[str, str]) -> str | None:
+    """The environment a record came from: the first part of its scoped id (TOPO-03)."""
+    return scopes.get((scoped_id or "").split(":", 1)[0])
+
+
+def conversation_id_of(scoped_id: str) -> int:
+    """docs/assumptions.md scoped-id layout: the last part is the conversation id in base 36."""
+    return int(scoped_id.rsplit(":", 1)[-1], 36)
+
+
+# -- I/O --------------------------------------------------------------------------------------------------
+class Widget:
+    def __init__(self, connector):
+        self.connector = connector
+
+    def org(self, name: str):
+        if name not in self.connector.orgs():
+            raise WidgetError(404, f"no org {name!r}")
+        return self.connector.org(name)
+
+    def secrets(self, org: str) -> list[str]:
+        return [s for (o, _env), s in self.connector.config.callout_secrets.items() if o == org]
+
+    def environments_of(self, org: str) -> list[str]:
+        return sorted({env for (o, env) in self.connector.config.callout_secrets if o == org})
+
+    def verify(self, org: str, record_id: str, args) -> str:
+        """The Salesforce user the signed parameters name (WIDGET-01: the user on the record page)."""
+        gateway = self.org(org)
+        user_id = args.get("user_id", "")
+        if not signature_ok(self.secrets(org), gateway.organization_id, user_id, record_id,
+                            args.get("issued_at", ""), args.get("signature", ""), time.time()):  # fmt: skip
+            raise WidgetError(401, "bad or expired widget signature", "bad-signature")
+        return user_id
+
+    def user(self, org: str, user_id: str) -> dict:
+        gateway = self.org(org)
+        if not sf.is_id(user_id):
+            raise WidgetError(400, "user_id is a Salesforce User id")
+        rows = sf.query(gateway, "SELECT Id, Email, Name, IsActive, LanguageLocaleKey, TimeZoneSidKey, LocaleSidKey"
+                                 f" FROM User WHERE Id = '{user_id}'")  # fmt: skip
+        if not rows or not rows[0]["IsActive"]:
+            raise WidgetError(403, f"no active user {user_id} in org {org!r}", "inactive-user")
+        sets = sf.query(gateway, "SELECT PermissionSet.Name FROM PermissionSetAssignment"
+                                 f" WHERE AssigneeId = '{user_id}'")  # fmt: skip
+        user = rows[0]
+        names = [s["PermissionSet"]["Name"] for s in sets if s.get("PermissionSet")]
+        return {"id": user["Id"], "email": user["Email"], "name": user["Name"], "permission_sets": names,
+                "permission": permission_for(names), "language": language_of(user["LanguageLocaleKey"]),
+                "time_zone": user["TimeZoneSidKey"], "locale": user["LocaleSidKey"]}  # fmt: skip
+
+    def conversation_record(self, org: str, record_id: str) -> dict | None:
+        """WIDGET-01 (a conversation record) or WIDGET-02 (a Case: its newest conversation record)."""
+        if not sf.is_id(record_id):
+            raise WidgetError(400, f"{record_id!r} is not a Salesforce id")
+        fields = f"SELECT Id, alcmeon__scoped_id__c, alcmeon__Case__c, alcmeon__Status__c FROM {CONVERSATION}"
+        if record_id.startswith(CASE_PREFIX):
+            rows = sf.query(self.org(org), f"{fields} WHERE alcmeon__Case__c = '{record_id}'"
+                                           " ORDER BY CreatedDate DESC, Id DESC LIMIT 1")  # fmt: skip
+            return rows[0] if rows else None
+        rows = sf.query(self.org(org), f"{fields} WHERE Id = '{record_id}'")
+        if not rows:
+            raise WidgetError(404, f"no {CONVERSATION} or Case {record_id} in org {org!r}")
+        return rows[0]
+
+    def locate(self, record: dict) -> tuple[str, int]:
+        scopes = {
+            scope_of_instance(g.endpoint.instance_id): n for n, g in self.connector.environments().items()
+        }
+        env = environment_of(record["alcmeon__scoped_id__c"], scopes)
+        if env is None:
+            raise WidgetError(409, f"record {record['Id']} comes from no environment of this connector")
+        return env, conversation_id_of(record["alcmeon__scoped_id__c"])
+
+    def embed(self, env: str, conversation_id: int, user: dict) -> dict:
+        """WIDGET-03/04 (AR 3.9): an embed for the user's e-mail with their rights; Alcméon creates the
+        agent account from the e-mail when it does not exist yet."""
+        body = {"embed_id": {"conversation_id": conversation_id}, "email": user["email"],
+                "username": user["name"], "format": EMBED_FORMAT, "permission": user["permission"]}  # fmt: skip
+        answer = alc.embed(self.connector.environment(env), body)
+        return {"url": embed_url(answer["url"], user["language"], user["time_zone"]),
+                "account_id": answer["account_id"]}  # fmt: skip
+
+    def conversation_view(self, org: str, record: dict, user: dict) -> dict:
+        env, conversation_id = self.locate(record)
+        conversation = self.connector.environment(env).conversation(conversation_id)
+        return {
+            "mode": "conversation", "environment": env, "record_id": record["Id"],
+            "case_id": record.get("alcmeon__Case__c"),
+            "conversation": {"id": conversation_id, "scoped_id": conversation["scoped_id"],
+                             "status": conversation["status"], "channel": conversation["account"]["type"],
+                             "user_name": conversation["social_user"]["name"]},
+            "user": {k: user[k] for k in ("id", "email", "permission", "language", "time_zone", "locale")},
+            "embed": self.embed(env, conversation_id, user),
+        }  # fmt: skip
+
+    def act(self, org: str, record_id: str, user: dict, text: str, close: bool) -> dict:
+        """WIDGET-04: reply on the channel as the user's Alcméon agent; WIDGET-05: reply and close at once."""
+        if not isinstance(text, str) or not text.strip():
+            raise WidgetError(400, "the reply text is empty", "empty-message")
+        if user["permission"] == READ_ONLY:
+            raise WidgetError(
+                403, "the user has neither Alcmeon_Agent nor Alcmeon_Admin", "insufficient-permissions"
+            )
+        record = self.conversation_record(org, record_id)
+        if record is None:
+            raise WidgetError(409, f"Case {record_id} has no conversation yet", "no-conversation")
+        env, conversation_id = self.locate(record)
+        gateway = self.connector.environment(env)
+        agent = self.embed(env, conversation_id, user)["account_id"]
+        conversation = gateway.conversation(conversation_id)
+        if conversation["status"] == "closed":
+            raise WidgetError(409, f"conversation {conversation_id} is closed", "conversation-closed")
+        if close:
+            done = alc.close_conversation(gateway, conversation_id, agent, text)
+            return {"status": "closed", "conversation_id": conversation_id, "agent_id": agent,
+                    "action_ids": done.get("action_ids", [])}  # fmt: skip
+        task_id = conversation["tasks"][-1]["id"]
+        alc.answer(gateway, task_id, agent, text)
+        return {
+            "status": "started",
+            "conversation_id": conversation_id,
+            "task_id": task_id,
+            "agent_id": agent,
+        }
+
+
+def blueprint(connector, widget: Widget) -> Blueprint:
+    bp = Blueprint("widget", __name__)
+
+    @bp.errorhandler(WidgetError)
+    def _widget_error(exc: WidgetError):
+        return error(exc.status, str(exc), exc.code)
+
+    @bp.errorhandler(Permanent)
+    def _permanent(exc: Permanent):
+        return error(502, str(exc), "upstream-error")
+
+    @bp.errorhandler(Retryable)
+    def _retryable(exc: Retryable):
+        return error(503, str(exc), "upstream-unavailable")
+
+    @bp.get("/widget/<org>/records/<record_id>")
+    def open_record(org: str, record_id: str):
+        """WIDGET-01/02/03: what the widget shows on a conversation record or a Case."""
+        user = widget.user(org, widget.verify(org, record_id, request.args))
+        record = widget.conversation_record(org, record_id)
+        if record is None and record_id.startswith(CASE_PREFIX):
+            from . import engagement
+
+            # ENG-05: an engagement answered by the customer gives the Case its conversation now.
+            record = engagement.switch_if_answered(connector, org, record_id)
+            if record is None:
+                return jsonify(engagement.engagement_view(connector, widget, org, record_id, user))
+        return jsonify(widget.conversation_view(org, record, user))
+
+    @bp.post("/widget/<org>/records/<record_id>/reply")
+    def reply(org: str, record_id: str):
+        user = widget.user(org, widget.verify(org, record_id, request.args))
+        text = (request.get_json(silent=True) or {}).get("text")
+        return jsonify(widget.act(org, record_id, user, text, close=False))
+
+    @bp.post("/widget/<org>/records/<record_id>/close")
+    def close(org: str, record_id: str):
+        user = widget.user(org, widget.verify(org, record_id, request.args))
+        text = (request.get_json(silent=True) or {}).get("text")
+        return jsonify(widget.act(org, record_id, user, text, close=True))
+
+    return bp
+
+
+def error(status: int, message: str, code: str):
+    response = jsonify({"error": code, "details": message})
+    response.status_code = status
+    return response
+
+
+def register(connector) -> None:
+    widget = Widget(connector)
+    connector.widget = widget
+    connector.app.register_blueprint(blueprint(connector, widget))
