@@ -10,7 +10,49 @@ import threading
 
 import click
 
-from .topology import TopologyError, load, summary
+from .topology import Topology, TopologyError, load
+
+
+def summary(topology: Topology) -> dict:
+    """A plain view for `alcsim topology show`: who talks to whom, through which queue."""
+    return {
+        "name": topology.name,
+        "description": topology.description,
+        "connector": {"port": topology.connector.port, "tls": topology.connector.tls},
+        "orgs": [
+            {
+                "name": o.name,
+                "port": o.port,
+                "package_version": o.package_version,
+                "person_accounts": o.person_accounts,
+                "sandbox": o.sandbox,
+                "automations": {
+                    "case_per_conversation": o.case_per_conversation,
+                    "omni_routing": o.omni_routing,
+                },
+                "queues": [q.developer_name for q in o.queues],
+            }
+            for o in topology.orgs
+        ],  # fmt: skip
+        "environments": [
+            {
+                "name": e.name,
+                "instance_id": e.instance_id,
+                "scope": e.scope,
+                "port": e.port,
+                "accounts": [
+                    {"name": a.name, "type": a.type, "org": a.org, "switch": a.switch}
+                    for a in e.social_accounts
+                ],
+                "teams": [
+                    {"name": t.name, "works_in": f"{t.org}/{t.queue}" if t.org else "Alcméon"}
+                    for t in e.teams
+                ],
+                "orgs": {name: e.link(name).sync_mode for name in e.org_names()},
+            }
+            for e in topology.environments
+        ],
+    }
 
 
 @click.group("topology")

@@ -8,8 +8,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from connector.cli import summary
 from connector.cli import topology as topology_cli
-from connector.topology import TopologyError, load, parse, scope_of_instance, summary
+from connector.topology import TopologyError, load, parse, scope_of_instance
 from simulators.alcmeon.inbox import scoped_id
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[3] / "scenarios").glob("*.yaml"))
