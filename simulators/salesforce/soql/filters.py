@@ -40,6 +40,16 @@ class StringParam:
     form: str  # plain, like or id
 
 
+def _semi_join_in(condition):
+    if isinstance(condition, ast.SemiJoin):
+        return condition
+    if isinstance(condition, ast.Not):
+        return _semi_join_in(condition.condition)
+    if isinstance(condition, ast.Chain):
+        return next((found for c in condition.conditions if (found := _semi_join_in(c)) is not None), None)
+    return None
+
+
 def bound(literal: ast.Literal, form: str, value):
     return value if literal.index is None else StringParam(literal.index, form)
 
@@ -53,6 +63,11 @@ class Filters:
 
     def sql(self, condition, scope, params: list, aggregate: bool = False) -> str:
         if isinstance(condition, ast.Chain):
+            semi_join = _semi_join_in(condition) if condition.operator == "OR" else None
+            if semi_join is not None:
+                raise self.located.malformed(
+                    semi_join.operand.pos, "Semi join sub-selects are not allowed with the 'OR' operator"
+                )
             joiner = f" {condition.operator} "
             return (
                 "(" + joiner.join(self.sql(c, scope, params, aggregate) for c in condition.conditions) + ")"

@@ -82,6 +82,11 @@ class _Builder:
         )
         if "where" in parts:
             query.where = self.condition(parts["where"].children[0])
+        if "with_clause" in parts:
+            # Field-level security modes change nothing for the fake's users, who see every field.
+            mode = parts["with_clause"].children[0]
+            if mode.value.upper() not in ("SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"):
+                raise self.errors.malformed(_pos(mode), f"unexpected token: '{mode.value}'")
         if "group_by" in parts:
             query.group_by = [self.path(p) for p in parts["group_by"].children]
         if "having" in parts:

@@ -338,3 +338,13 @@ def test_double_negation_cancels(org):
     _create(org, "Contact", {"LastName": "Ada"})
     assert _run(org, "SELECT Id FROM Contact WHERE " + "NOT " * 60 + "LastName = 'ada'")["totalSize"] == 1
     assert _run(org, "SELECT Id FROM Contact WHERE " + "NOT " * 61 + "LastName = 'ada'")["totalSize"] == 0
+
+
+def test_with_security_modes_and_semi_joins_under_or(org):
+    assert _run(org, "SELECT Id FROM Contact WHERE LastName != null WITH SECURITY_ENFORCED")["totalSize"] == 0
+    assert _run(org, "SELECT Id FROM Contact WITH USER_MODE")["totalSize"] == 0
+    with pytest.raises(errors.MalformedQuery):
+        _run(org, "SELECT Id FROM Contact WITH NOTHING")
+    with pytest.raises(errors.MalformedQuery) as error:
+        _run(org, "SELECT Id FROM Account WHERE Name = 'x' OR Id IN (SELECT AccountId FROM Contact)")
+    assert error.value.message.endswith("Semi join sub-selects are not allowed with the 'OR' operator")
