@@ -55,6 +55,16 @@ class SubqueryItem:
 
 
 @dataclass
+class TypeofItem:
+    """TYPEOF What WHEN Account THEN Phone ELSE Name END: fields chosen by the parent's real type."""
+
+    relationship: str
+    pos: Pos
+    whens: list[tuple[str, Pos, list[Path]]]
+    otherwise: list[Path]
+
+
+@dataclass
 class Literal:
     """A value in a filter. `like` is the SQL LIKE pattern of a string (escaped wildcards kept literal)."""
 

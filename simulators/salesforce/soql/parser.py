@@ -115,9 +115,21 @@ class _Builder:
             return ast.FunctionItem(
                 function, self.name(alias) if alias else None, _pos(alias) if alias else None
             )
+        if tree.data == "typeof_item":
+            return self.typeof(children)
         subquery = children[0]
         first = next(subquery.scan_values(lambda v: isinstance(v, Token)))
         return ast.SubqueryItem(self.query(subquery), _pos(first))
+
+    def typeof(self, children: list) -> ast.TypeofItem:
+        relationship, whens, otherwise = children[0], [], []
+        for part in children[1:]:
+            if part.data == "typeof_when":
+                name = part.children[0]
+                whens.append((self.name(name), _pos(name), [self.path(p) for p in part.children[1:]]))
+            else:
+                otherwise = [self.path(p) for p in part.children]
+        return ast.TypeofItem(self.name(relationship), _pos(relationship), whens, otherwise)
 
     def order_key(self, tree: Tree) -> ast.OrderKey:
         operand = self.operand(tree.children[0])

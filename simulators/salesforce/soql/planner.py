@@ -159,6 +159,9 @@ class Planner:
                     raise self.located.malformed(item.pos, "unexpected token: 'SELECT'")
                 self._child(item, scope, node)
                 continue
+            if isinstance(item, ast.TypeofItem):
+                self._typeof(item, scope, node, columns)
+                continue
             if isinstance(item, ast.FunctionItem):
                 for f in self._fields_function(item.function, query, scope.sobject):
                     key = (f.name.lower(),)
@@ -216,6 +219,34 @@ class Planner:
             node.entries.append(("address", f.name, parts))
         else:
             node.entries.append(("field", f.name, (f, self._column(columns, column.sql))))
+
+    # -- TYPEOF --------------------------------------------------------------------------------------
+    def _typeof(self, item: ast.TypeofItem, scope: Scope, node: Node, columns: list[str]) -> None:
+        """One branch per possible target; the row's real parent type picks the branch (SOQL TYPEOF)."""
+        reference = scope.sobject.relationship(item.relationship)
+        if reference is None:
+            raise self.located.bad_relationship(item.pos, item.relationship)
+        join = scope.join_for(reference)
+        if not join.polymorphic:
+            raise self.located.malformed(item.pos, "TYPEOF can only be used on a polymorphic relationship")
+        whens = {}
+        for type_name, pos, paths in item.whens:
+            target = next((t for _, t in join.targets if t.name.lower() == type_name.lower()), None)
+            if target is None:
+                raise self.located.unsupported_type(pos, type_name)
+            whens[target.name] = paths
+        branches = []
+        for alias, target in join.targets:
+            entries = []
+            for path in whens.get(target.name, item.otherwise):
+                if len(path.names) != 1:
+                    raise self.located.bad_relationship(path.pos, path.names[0])
+                f = target.field(path.names[0])
+                if f is None or not f.stored:
+                    raise self.located.no_such_column(path.pos, path.names[0], target.name)
+                entries.append((f.name, f, self._column(columns, f"{alias}.{quote(f.name)}")))
+            branches.append((target.name, self._column(columns, f"{alias}.{quote('Id')}"), entries))
+        node.entries.append(("typeof", reference.relationship_name, branches))
 
     # -- child subqueries ----------------------------------------------------------------------------
     def _child(self, item: ast.SubqueryItem, parent: Scope, node: Node) -> None:

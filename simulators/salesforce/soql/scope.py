@@ -115,6 +115,12 @@ class Scope:
         below = join.targets[0][0] if join else self.alias
         return Column(found, join, canonical + [found.name], f"{below}.{quote(found.name)}")
 
+    def join_for(self, reference: Field) -> Join:
+        """The root-level join of one reference field (TYPEOF reads its targets directly)."""
+        return self._join(
+            (reference.relationship_name.lower(),), [reference.relationship_name], reference, None
+        )
+
     def _join(self, key: tuple[str, ...], names: list[str], reference: Field, below: Join | None) -> Join:
         if key not in self.joins:
             below_alias = below.targets[0][0] if below else self.alias

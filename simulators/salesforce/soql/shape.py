@@ -31,12 +31,25 @@ class Shaper:
                 record[key] = to_api(f, row[index])
             elif kind == "node":
                 record[key] = self.record(payload, row)
+            elif kind == "typeof":
+                record[key] = self._typeof(payload, row)
             elif kind == "address":
                 parts = {api_key: to_api(f, row[index]) for api_key, f, index in payload}
                 record[key] = parts if any(v is not None for v in parts.values()) else None
             else:
                 record[key] = children[payload].get(record_id) if children else None
         return record
+
+    def _typeof(self, branches: list, row) -> dict | None:
+        """The branch of the parent's real type, typed with that object's name (SOQL TYPEOF)."""
+        for type_name, id_index, entries in branches:
+            if row[id_index] is not None:
+                record = {
+                    "attributes": {"type": type_name, "url": f"{self.prefix}{type_name}/{row[id_index]}"}
+                }
+                record.update((key, to_api(f, row[index])) for key, f, index in entries)
+                return record
+        return None
 
     @staticmethod
     def aggregate(entries: list[AggregateEntry], row) -> dict:

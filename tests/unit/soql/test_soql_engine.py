@@ -348,3 +348,22 @@ def test_with_security_modes_and_semi_joins_under_or(org):
     with pytest.raises(errors.MalformedQuery) as error:
         _run(org, "SELECT Id FROM Account WHERE Name = 'x' OR Id IN (SELECT AccountId FROM Contact)")
     assert error.value.message.endswith("Semi join sub-selects are not allowed with the 'OR' operator")
+
+
+def test_typeof_picks_fields_by_the_parents_real_type(org):
+    account = _create(org, "Account", {"Name": "Acme", "Phone": "123"})
+    case = _create(org, "Case", {"Subject": "Help"})
+    for what in (account, case, None):
+        _create(org, "Task", {"Subject": "T", "WhatId": what})
+    text = "SELECT TYPEOF What WHEN Account THEN Phone, Name WHEN Case THEN Subject ELSE Name END FROM Task"
+    whats = [r["What"] for r in _run(org, text)["records"]]
+    assert whats[0] == {
+        "attributes": {"type": "Account", "url": f"/services/data/v62.0/sobjects/Account/{account}"},
+        "Phone": "123",
+        "Name": "Acme",
+    }
+    assert whats[1]["attributes"]["type"] == "Case" and whats[1]["Subject"] == "Help" and whats[2] is None
+    with pytest.raises(errors.MalformedQuery):
+        _run(org, "SELECT TYPEOF Account WHEN Account THEN Name END FROM Contact")
+    with pytest.raises(errors.InvalidType):
+        _run(org, "SELECT TYPEOF What WHEN Opportunity THEN Name END FROM Task")

@@ -17,6 +17,7 @@ SEEDS = [
     "SELECT Id FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact WHERE Birthdate > 2020-01-01) OFFSET 3",
     "SELECT FIELDS(ALL) FROM Contact WHERE CreatedDate > 2024-01-01T00:00:00Z AND (IsDeleted = false OR Title = 'x') LIMIT 10",
     "SELECT What.Name, Who.Email FROM Task WHERE NOT (Subject = 'Call') AND ActivityDate = THIS_FISCAL_QUARTER",
+    "SELECT Id, TYPEOF What WHEN Account THEN Phone, Name WHEN Case THEN Subject ELSE Name END FROM Task WITH USER_MODE",
 ]
 TOKENS = [
     "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "INCLUDES", "GROUP BY", "HAVING", "ORDER BY", "LIMIT",
