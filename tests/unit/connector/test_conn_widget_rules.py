@@ -1,0 +1,62 @@
+"""Unit tests of the widget rules: signed parameters, rights, language and time zone, record location."""
+
+from __future__ import annotations
+
+from connector.widget import (
+    conversation_id_of,
+    embed_url,
+    environment_of,
+    language_of,
+    permission_for,
+    signature_ok,
+    widget_signature,
+)
+
+ORG, USER, RECORD = "00DA00000000001AAA", "005A00000000001AAA", "a00A00000000001AAA"
+
+
+def test_a_signature_from_the_org_is_accepted_for_fifteen_minutes():
+    sig = widget_signature("s3cret", ORG, USER, RECORD, 1000)
+    assert signature_ok(["other", "s3cret"], ORG, USER, RECORD, "1000", sig, now=1000 + 899)
+    assert not signature_ok(["s3cret"], ORG, USER, RECORD, "1000", sig, now=1000 + 901)  # stale
+    assert not signature_ok(["s3cret"], ORG, USER, RECORD, "1000", sig, now=1000 - 120)  # from the future
+
+
+def test_a_signature_binds_the_user_the_record_and_the_time():
+    sig = widget_signature("s3cret", ORG, USER, RECORD, 1000)
+    assert not signature_ok(["s3cret"], ORG, "005A00000000002AAA", RECORD, "1000", sig, now=1000)
+    assert not signature_ok(["s3cret"], ORG, USER, "a00A00000000002AAA", "1000", sig, now=1000)
+    assert not signature_ok(["s3cret"], ORG, USER, RECORD, "1001", sig, now=1001)
+    assert not signature_ok(["wrong"], ORG, USER, RECORD, "1000", sig, now=1000)
+    assert not signature_ok(["s3cret"], ORG, USER, RECORD, "soon", sig, now=1000)
+    assert not signature_ok(["s3cret"], ORG, USER, RECORD, "1000", "", now=1000)
+
+
+def test_either_form_of_an_id_signs_alike():
+    assert widget_signature("s", ORG, USER, RECORD, 1) == widget_signature(
+        "s", ORG[:15], USER[:15], RECORD[:15], 1
+    )
+
+
+def test_rights_follow_the_permission_sets():  # WIDGET-04
+    assert permission_for(["Alcmeon_Agent", "Alcmeon_Admin"]) == "read-answer-moderate"
+    assert permission_for(["alcmeon_agent"]) == "read-answer"
+    assert permission_for(["Sales_User"]) == "read" and permission_for([]) == "read"
+
+
+def test_the_language_follows_the_users_locale_key():  # WIDGET-03
+    assert language_of("fr") == "fr" and language_of("pt_BR") == "pt-BR" and language_of(None) == "en-US"
+
+
+def test_the_embed_url_carries_language_and_time_zone():  # WIDGET-03
+    assert (
+        embed_url("https://a/embed/t", "fr", "Europe/Paris") == "https://a/embed/t?lang=fr&tz=Europe%2FParis"
+    )
+    assert embed_url("https://a/embed/t?x=1", "ko", "Asia/Seoul").startswith("https://a/embed/t?x=1&lang=ko")
+
+
+def test_a_record_belongs_to_the_environment_of_its_scoped_id_prefix():  # TOPO-03
+    scopes = {"39y": "brand-fr", "41k": "brand-kr"}
+    assert environment_of("39y:1:2:a", scopes) == "brand-fr"
+    assert environment_of("zzz:1:2:a", scopes) is None and environment_of("", scopes) is None
+    assert conversation_id_of("39y:1:2:a") == 10
