@@ -142,13 +142,13 @@ class QueryEngine:
                 )
             records = [Shaper.aggregate(plan.aggregates, row) for row in rows]
             return {"totalSize": len(records), "done": True, "records": records}
-        result = {"totalSize": len(rows), "done": True}
-        if len(rows) > batch_size:
+        records, end = self._batch(plan, rows, 0, batch_size, version, user_id, literals, text)
+        result = {"totalSize": len(rows), "done": end >= len(rows)}
+        if not result["done"]:
             locator = self.locators.open(plan, rows, batch_size)
-            result["done"] = False
-            result["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator.id}-{batch_size}"
             locator.literals, locator.text = literals, text
-        result["records"] = self._page(plan, rows[:batch_size], version, user_id, literals, text)
+            result["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator.id}-{end}"
+        result["records"] = records
         return result
 
     def query_more(
@@ -156,24 +156,34 @@ class QueryEngine:
     ) -> dict:
         locator, start = self.locators.find(locator_text)
         size = batch_size or locator.batch_size
-        end = start + size
+        records, end = self._batch(
+            locator.plan, locator.rows, start, size, version, user_id, locator.literals, locator.text
+        )
         result = {"totalSize": len(locator.rows), "done": end >= len(locator.rows)}
         if not result["done"]:
             # Locators from queryAll still come back under /query/ (SC 3.2).
             result["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator.id}-{end}"
-        result["records"] = self._page(
-            locator.plan, locator.rows[start:end], version, user_id, locator.literals, locator.text
-        )
+        result["records"] = records
         return result
 
-    def _page(self, plan: Plan, rows: list, version: str, user_id, literals=(), text: str = "") -> list[dict]:
+    def _batch(
+        self, plan: Plan, rows: list, start: int, size: int, version: str, user_id, literals, text: str
+    ):
+        """Records from `start`, and where the next batch starts: child records count toward the batch (SC 5)."""
+        page = rows[start : start + size]
         shaper = Shaper(self.org.schema, version)
-        children = (
-            [self._children(c, rows, plan, shaper, user_id, literals, text) for c in plan.children]
-            if rows
-            else []
-        )
-        return [shaper.record(plan.node, row, children) for row in rows]
+        if not plan.children or not page:
+            return [shaper.record(plan.node, row) for row in page], start + len(page)
+        children = [self._children(c, page, plan, shaper, user_id, literals, text) for c in plan.children]
+        records, used = [], 0
+        for row in page:
+            parent_id = row[plan.node.id_index]
+            weight = 1 + sum(len(found[parent_id]["records"]) for found in children if found.get(parent_id))
+            if records and used + weight > size:
+                break
+            records.append(shaper.record(plan.node, row, children))
+            used += weight
+        return records, start + len(records)
 
     def _children(self, child, rows: list, plan: Plan, shaper: Shaper, user_id, literals, text: str) -> dict:
         """One statement per chunk of parents; rows are split by foreign key, then each parent's LIMIT applies."""
