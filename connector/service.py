@@ -25,7 +25,12 @@ log = logging.getLogger("alcsim.connector")
 ACTION_JOB = "alcmeon.action"
 CALLOUT_JOB = "package.callout"
 # Modules that plug handlers and routes in, if present: each may define `register(connector)`.
-EXTENSIONS = ("connector.rules.to_alcmeon", "connector.widget", "connector.engagement")
+EXTENSIONS = (
+    "connector.rules.to_alcmeon",
+    "connector.widget",
+    "connector.engagement",
+    "connector.widget_pages",
+)
 
 
 @dataclass
