@@ -66,3 +66,64 @@ def test_history_is_pushed_when_the_user_is_matched_from_salesforce(topology):
     agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Contact__c": contact})
     earlier = topology.wait_for_record(ORG, old["scoped_id"], lambda r: r["alcmeon__Contact__c"] == contact)
     assert earlier["alcmeon__Status__c"] == "CLOSED"
+
+
+def test_clearing_the_contact_unmatches_the_user(topology):
+    """MATCH-01 the other way: the Contact removed from the record removes the match in Alcméon."""
+    phone = "33670000003"
+    message = write(topology, ENV, "Brand WhatsApp", phone, "Hola")
+    route(topology, ENV, message["task_id"], "Salesforce agents")
+    record = topology.wait_for_record(ORG, message["scoped_id"])
+    agent = topology.agent_client(ORG)
+    contact = agent.Contact.create({"LastName": "Roux"})["id"]
+    agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Contact__c": contact})
+    wait_until(lambda: contact_in_alcmeon(topology, "Brand WhatsApp", phone) == contact, 15, what="the match")
+    agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Contact__c": None})
+    wait_until(lambda: contact_in_alcmeon(topology, "Brand WhatsApp", phone) is None, 15, what="the unmatch")
+
+
+def test_a_contact_linked_on_the_case_matches_the_user(topology_factory):
+    """WF-02 with UPD-01: the agent links the Contact on the Case; the customer's automation copies it to
+    the conversation record, and the package reports it to Alcméon."""
+    rt = topology_factory("one-to-many")
+    org, phone = "production", "33670000004"
+    message = write(rt, "brand", "Brand WhatsApp", phone, "Hello")
+    route(rt, "brand", message["task_id"], "Salesforce agents")
+    record = rt.wait_for_record(org, message["scoped_id"])
+    agent = rt.agent_client(org)
+    case_id = agent.query(
+        f"SELECT alcmeon__Case__c FROM alcmeon__Conversation__c WHERE Id = '{record['Id']}'"
+    )["records"][0]["alcmeon__Case__c"]
+    contact = agent.Contact.create({"LastName": "Blanc"})["id"]
+    agent.Case.update(case_id, {"ContactId": contact})
+    env = rt.env("brand")
+
+    def matched():
+        user = env.ext("GET", f"/users/{message['social_user_id']}").json()
+        return user["crm_contact_id"] == contact
+
+    wait_until(matched, 15, what="the match from the Case")
+
+
+def test_each_environment_gets_its_own_matches_on_a_shared_person_account_org(topology_factory):
+    """TOPO-03 and MATCH-06: a person Account set on a KakaoTalk record of brand-kr matches in brand-kr only."""
+    rt = topology_factory("many-to-one")
+    org = "shared"
+    message = write(rt, "brand-kr", "Brand KakaoTalk", "821055500001", "안녕하세요")
+    route(rt, "brand-kr", message["task_id"], "Salesforce agents")
+    record = rt.wait_for_record(org, message["scoped_id"])
+    agent = rt.agent_client(org)
+    person_type = agent.query(
+        "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true"
+    )
+    person = agent.Account.create({"RecordTypeId": person_type["records"][0]["Id"], "LastName": "Kim"})["id"]
+    agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Account__c": person})
+
+    def matched():
+        user = rt.env("brand-kr").ext("GET", f"/users/{message['social_user_id']}").json()
+        return user["crm_contact_id"] == person
+
+    wait_until(matched, 15, what="the match in brand-kr")
+    jobs = rt.admin("GET", "/jobs").json()
+    callouts = [j for j in jobs if j["type"] == "package.callout"]
+    assert callouts and all(j["payload"]["env"] == "brand-kr" for j in callouts)
