@@ -29,11 +29,12 @@ def add_endpoints(connector: Connector, topology: Topology, urls: dict[str, str]
     """`urls` maps each org and environment name to its base URL (https://127.0.0.1:port)."""
     for org in topology.orgs:
         connector.add_org(OrgEndpoint(org.name, f"{urls[org.name]}/services/oauth2/token", org.client_id,
-                                      org.client_secret, ca_bundle))  # fmt: skip
+                                      org.client_secret, ca_bundle, timeout=topology.connector.timeout_seconds))  # fmt: skip
     for env in topology.environments:
         connector.add_environment(
-            EnvironmentEndpoint(env.name, urls[env.name], env.instance_id, env.secret, ca_bundle)
-        )
+            EnvironmentEndpoint(env.name, urls[env.name], env.instance_id, env.secret, ca_bundle,
+                                timeout=topology.connector.timeout_seconds)
+        )  # fmt: skip
 
 
 def default_urls(topology: Topology, host: str = "127.0.0.1") -> dict[str, str]:

@@ -115,6 +115,7 @@ class Connector:
     tls: bool = True
     workers: int = 4
     catch_up_seconds: float = 5.0
+    timeout_seconds: float = 10.0  # per HTTP call to an org or an environment
 
 
 @dataclass
@@ -370,13 +371,16 @@ def parse(data, file: str = "<topology>") -> Topology:
     topology = Topology(name=str(top.get("name") or Path(file).stem), file=file)
     topology.description = str(top.get("description") or "")
     cdata = reader.mapping(
-        top.get("connector") or {}, "connector", {"port", "tls", "workers", "catch_up_seconds"}
+        top.get("connector") or {},
+        "connector",
+        {"port", "tls", "workers", "catch_up_seconds", "timeout_seconds"},
     )
     topology.connector = Connector(
         port=reader.port(cdata, "connector"),
         tls=bool(reader.typed(cdata, "tls", bool, "connector", True)),
         workers=reader.typed(cdata, "workers", int, "connector", 4) or 4,
         catch_up_seconds=float(reader.typed(cdata, "catch_up_seconds", int | float, "connector", 5.0) or 5.0),
+        timeout_seconds=float(reader.typed(cdata, "timeout_seconds", int | float, "connector", 10.0) or 10.0),
     )
     topology.orgs = [
         _org(reader, o, f"orgs[{i}]") for i, o in enumerate(reader.listing(top, "orgs", "(top)"))

@@ -130,3 +130,31 @@ def test_expired_tokens_on_both_sides_are_renewed(topology, topology_clock):
     topology.wait_for_record(ORG, second["scoped_id"])
     refused = [e for e in org_journal(topology, ORG, UPSERTS) if e["status"] == 401]
     assert refused  # the old session was refused once, then the write went through on a new one
+
+
+def test_a_slow_org_times_out_and_the_write_is_retried(topology_factory, tmp_path):
+    """A call slower than the connector's timeout is abandoned and retried; the record is written once."""
+    import yaml
+
+    from connector.pytest_fixtures import scenario_path
+
+    data = yaml.safe_load(scenario_path("one-to-one").read_text())
+    data["connector"]["timeout_seconds"] = 0.5
+    quick = tmp_path / "one-to-one-quick.yaml"
+    quick.write_text(yaml.safe_dump(data))
+    rt = topology_factory(str(quick))
+    org_fault(rt, ORG, {"kind": "latency", "path": UPSERTS, "latency_ms": 1500, "times": 1})
+    message = _routed(rt, "33640000001")
+    rt.wait_for_record(ORG, message["scoped_id"])
+    rt.wait_idle()
+    assert [r["alcmeon__scoped_id__c"] for r in rt.conversations(ORG)] == [message["scoped_id"]]
+    # The slow call was abandoned, though the org applied it; the retry's upsert finds the same record.
+    from connector.launch import wait_until
+
+    def both_calls():
+        calls = org_journal(rt, ORG, UPSERTS)
+        return calls if len(calls) >= 2 else None
+
+    calls = wait_until(both_calls, 10, what="the abandoned call in the journal too")
+    assert sorted(str(e["fault"]) for e in calls) == ["None", "latency"]
+    assert all(e["status"] < 300 for e in calls)
