@@ -14,6 +14,7 @@ from simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instrument
 from .errors import AlcmeonError
 from .extensions import extensions_blueprint
 from .http import IdConverter
+from .pages import register_pages
 from .routes_api import api_blueprint
 from .routes_messaging import messaging_blueprint
 
@@ -33,6 +34,7 @@ def create_app(env) -> Flask:
     app.register_blueprint(api_blueprint(env))
     app.register_blueprint(messaging_blueprint(env))
     app.register_blueprint(extensions_blueprint(env))
+    register_pages(app, env)  # the inbox screens and the styled embed page (not Alcméon's API)
     document = openapi_document()
 
     @app.get("/openapi.json")

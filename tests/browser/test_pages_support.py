@@ -71,10 +71,10 @@ def synced(rt, account: str, user: str, text: str, name: str | None = None) -> t
 
 
 def conversation_actions(rt, conversation_id: int, env: str = ENV) -> list[dict]:
-    """Alcméon's public actions of one conversation (synchronize.yaml)."""
+    """Alcméon's public actions of one conversation (synchronize.yaml: [{id, actions}])."""
     answer = rt.env(env).session.get(f"{rt.env(env).url}/actions/conversations/{conversation_id}")
     answer.raise_for_status()
-    return answer.json()
+    return [action for item in answer.json() for action in item["actions"]]
 
 
 def conversation(rt, conversation_id: int, env: str = ENV) -> dict:

@@ -1,0 +1,63 @@
+"""The widget on Salesforce record pages in a real browser: reply, close, language and time zone."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from test_pages_support import (
+    ORG,
+    conversation,
+    conversation_actions,
+    login,
+    pages_topology_fixture,  # noqa: F401  (the pages_topology fixture)
+    set_user,
+    synced,
+)
+
+from connector.launch import wait_until
+
+expect.set_options(timeout=10_000)
+
+
+def _case_with_conversation(rt, phone: str, name: str) -> tuple[dict, str]:
+    message, record = synced(rt, "Brand WhatsApp", phone, "My parcel is late", name=name)
+    client = rt.org(ORG).client()
+    case = client.Case.create({"Subject": f"Parcel of {name}"})["id"]
+    client.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Case__c": case})
+    return message, case
+
+
+def test_a_reply_from_the_widget_on_a_case_arrives_in_alcmeon(pages_topology, new_page):
+    """WIDGET-02, WIDGET-04, WIDGET-05: answer from the Case, then answer and close in one step."""
+    rt = pages_topology
+    set_user(rt, "agent", permission_set="Alcmeon_Agent")
+    message, case = _case_with_conversation(rt, "33611112222", "Lea Roux")
+    page = new_page()
+    login(page, rt, "agent", f"/lightning/r/Case/{case}/view")
+    widget = page.frame_locator("iframe.widget")
+    expect(widget.locator("h1")).to_have_text("Conversation with Lea Roux")
+    expect(widget.frame_locator("iframe.embed").locator("[data-direction=in]").first).to_contain_text(
+        "My parcel is late"
+    )
+    widget.locator("textarea[name=text]").fill("We are on it, Lea.")
+    widget.get_by_role("button", name="Send").click()
+    widget.get_by_role("button", name="Yes, keep it open").click()
+    expect(widget.get_by_role("status")).to_have_text("Your reply is on its way.")
+
+    def answered():
+        return [a for a in conversation_actions(rt, message["conversation_id"]) if a["type"] == "answer"]
+
+    answers = wait_until(answered, 10, what="the answer in Alcméon")
+    assert answers[0]["data"]["answers"][0]["content"] == "We are on it, Lea."
+    assert answers[0]["user"]["email"] == "agent@main.alcsim.example"  # WIDGET-04: the user's own agent
+    expect(widget.frame_locator("iframe.embed").locator("[data-direction=out]")).to_contain_text(
+        "We are on it, Lea."
+    )
+
+    widget.locator("textarea[name=text]").fill("Delivered today. Goodbye!")
+    widget.get_by_role("button", name="Send").click()
+    widget.get_by_role("button", name="No, send and close").click()
+    expect(widget.get_by_role("status")).to_have_text("Reply sent and conversation closed.")
+    expect(widget.locator("[data-status]")).to_have_attribute("data-status", "closed")
+    assert conversation(rt, message["conversation_id"])["status"] == "closed"
+    contents = [a["data"]["answers"][0]["content"] for a in answered()]
+    assert contents == ["We are on it, Lea.", "Delivered today. Goodbye!"]
