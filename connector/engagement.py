@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -21,6 +22,8 @@ from .retry import Permanent, Retryable
 from .rules import to_salesforce as sync_rules
 from .widget import CASE_PREFIX, READ_ONLY, Widget, WidgetError, error
 
+log = logging.getLogger("alcsim.connector.engagement")
+ACTION_JOB = "alcmeon.action"  # the core's handler of notified actions (connector/service.py)
 ENGAGEMENT = "alcmeon__Engagement__c"
 CHANNELS = {"WhatsApp": "whatsapp", "KakaoTalk": "kakaotalk"}  # ENG-02: the only two that can engage
 SENT, FAILED, DRAFT = "Sent", "Failed", "Draft"  # docs/assumptions.md: alcmeon__Status__c values
@@ -30,7 +33,7 @@ FIELDS = ("Id, alcmeon__Case__c, alcmeon__Sender_Id__c, alcmeon__Recipient_Id__c
           " alcmeon__Language_locale__c, alcmeon__Message_Send_Error__c")  # fmt: skip
 SCHEMA = """CREATE TABLE IF NOT EXISTS engagement_sends (
     engagement_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, env TEXT NOT NULL, case_id TEXT NOT NULL,
-    account_id INTEGER NOT NULL, message_id TEXT NOT NULL, sent_at REAL NOT NULL)"""
+    account_id INTEGER NOT NULL, message_id TEXT NOT NULL, sent_at REAL NOT NULL, linked_record TEXT)"""
 
 
 # -- rules ------------------------------------------------------------------------------------------------
@@ -157,7 +160,7 @@ def send(
     sf.update(org_gw, ENGAGEMENT, engagement["Id"], sent_details(when, language, sent.get("content")))
     with connector.store.transaction() as db:
         db.execute(
-            "INSERT OR REPLACE INTO engagement_sends VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO engagement_sends VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
             (engagement["Id"], org_gw.organization_id, envs[0], case_id, account_id, message_id, time.time()),
         )
     return {"status": SENT, "engagement_id": engagement["Id"], "message_id": message_id}
@@ -176,34 +179,93 @@ def switch_if_answered(connector, org: str, case_id: str) -> dict | None:
     """ENG-05: if the customer answered a send made from this Case, its conversation record is pushed
     linked to the Case (and to the Engagement); returns that record, or None while nobody answered."""
     org_gw = connector.org(org)
-    sends = connector.store.all("SELECT * FROM engagement_sends WHERE org_id = ? AND case_id = ?"
-                                " ORDER BY sent_at DESC", org_gw.organization_id, case_id)  # fmt: skip
-    for row in sends:
-        env_gw = connector.environment(row["env"])
-        conversation_id = reply_conversation(alc.template_sends(env_gw), row["message_id"])
-        if conversation_id is None:
-            continue
-        conversation = env_gw.conversation(conversation_id)
-        settings = sync_rules.org_settings(connector.settings.get(row["env"]), org_gw.organization_id)
-        record = {**sync_rules.conversation_record(conversation, settings), "alcmeon__Case__c": case_id}
-        result = org_gw.upsert_conversations([record])[0]
-        if not result.ok:
-            raise Permanent(f"ENG-05: {result.error}")
-        saved = org_gw.get_conversation(conversation["scoped_id"])
-        current = sf.query(org_gw, "SELECT Id, alcmeon__Case__c FROM alcmeon__Conversation__c"
-                                   f" WHERE Id = '{saved['Id']}'")[0]  # fmt: skip
-        if (current.get("alcmeon__Case__c") or "")[:15] != case_id[:15]:
-            # A customer's Case-per-conversation automation gave it a Case of its own; the engagement's wins.
-            sf.update(org_gw, "alcmeon__Conversation__c", saved["Id"], {"alcmeon__Case__c": case_id})
-        connector.store.save_record(org_gw.organization_id, conversation["scoped_id"], saved["Id"], None,
-                                    record["alcmeon__Status__c"])  # fmt: skip
-        sf.update(org_gw, ENGAGEMENT, row["engagement_id"], {"alcmeon__Conversation__c": saved["Id"]})
-        return {
-            "Id": saved["Id"],
-            "alcmeon__scoped_id__c": conversation["scoped_id"],
-            "alcmeon__Case__c": case_id,
-        }
+    rows = connector.store.all(
+        "SELECT * FROM engagement_sends WHERE org_id = ? AND case_id = ? ORDER BY sent_at DESC",
+        org_gw.organization_id, case_id,
+    )  # fmt: skip
+    for row in rows:
+        conversation_id = reply_conversation(
+            alc.template_sends(connector.environment(row["env"])), row["message_id"]
+        )
+        if conversation_id is not None:
+            return link(connector, row, conversation_id)
     return None
+
+
+def link_answered(connector, env: str) -> int:
+    """ENG-05 as soon as the customer answers: every send of `env` still waiting whose reply opened a
+    conversation gets it linked; returns how many."""
+    rows = connector.store.all(
+        "SELECT * FROM engagement_sends WHERE env = ? AND linked_record IS NULL ORDER BY sent_at", env
+    )
+    if not rows:
+        return 0
+    sends = alc.template_sends(connector.environment(env))
+    linked = 0
+    for row in rows:
+        conversation_id = reply_conversation(sends, row["message_id"])
+        if conversation_id is not None:
+            link(connector, row, conversation_id)
+            linked += 1
+    return linked
+
+
+def link(connector, row: dict, conversation_id: int) -> dict:
+    """Push the answered conversation's record with the engagement's Case, and link the Engagement to it."""
+    org_gw = connector.org_by_id(row["org_id"])
+    env_gw = connector.environment(row["env"])
+    case_id = row["case_id"]
+    conversation = env_gw.conversation(conversation_id)
+    settings = sync_rules.org_settings(connector.settings.get(row["env"]), org_gw.organization_id)
+    record = {**sync_rules.conversation_record(conversation, settings), "alcmeon__Case__c": case_id}
+    result = org_gw.upsert_conversations([record])[0]
+    if not result.ok:
+        raise Permanent(f"ENG-05: {result.error}")
+    saved = org_gw.get_conversation(conversation["scoped_id"])
+    current = sf.query(
+        org_gw, f"SELECT Id, alcmeon__Case__c FROM alcmeon__Conversation__c WHERE Id = '{saved['Id']}'"
+    )
+    if (current[0].get("alcmeon__Case__c") or "")[:15] != case_id[:15]:
+        # A customer's Case-per-conversation automation gave it a Case of its own; the engagement's wins.
+        sf.update(org_gw, "alcmeon__Conversation__c", saved["Id"], {"alcmeon__Case__c": case_id})
+    connector.store.save_record(
+        org_gw.organization_id, conversation["scoped_id"], saved["Id"], None, record["alcmeon__Status__c"]
+    )
+    sf.update(org_gw, ENGAGEMENT, row["engagement_id"], {"alcmeon__Conversation__c": saved["Id"]})
+    with connector.store.transaction() as db:
+        db.execute(
+            "UPDATE engagement_sends SET linked_record = ? WHERE engagement_id = ?",
+            (saved["Id"], row["engagement_id"]),
+        )
+    return {
+        "Id": saved["Id"],
+        "alcmeon__scoped_id__c": conversation["scoped_id"],
+        "alcmeon__Case__c": case_id,
+    }
+
+
+class AnsweredSends:
+    """Wraps the core's `alcmeon.action` handler: after a customer's message (`task-create`) in an
+    environment with sends waiting for an answer, the answered ones are linked at once (ENG-05). A
+    failure here only delays the link until the widget is opened; the sync's outcome stands."""
+
+    def __init__(self, connector, inner):
+        self.connector = connector
+        self.inner = inner
+
+    def __call__(self, groups):
+        outcomes = self.inner(groups)
+        envs = {
+            group[0].payload.get("env")
+            for group in groups
+            if any((job.payload.get("action") or {}).get("type") == "task-create" for job in group)
+        }
+        for env in sorted(e for e in envs if e):
+            try:
+                link_answered(self.connector, env)
+            except (Retryable, Permanent) as exc:
+                log.warning("engagement replies of %s not linked yet: %s", env, exc)
+        return outcomes
 
 
 def blueprint(connector, widget: Widget) -> Blueprint:
@@ -237,3 +299,6 @@ def register(connector) -> None:
     with connector.store.transaction() as db:
         db.execute(SCHEMA)
     connector.app.register_blueprint(blueprint(connector, Widget(connector)))
+    inner = connector.dispatcher.handler(ACTION_JOB)
+    if inner is not None:
+        connector.dispatcher.register(ACTION_JOB, AnsweredSends(connector, inner))

@@ -99,6 +99,10 @@ def test_the_customers_answer_switches_the_case_to_conversation_mode_for_good(to
     assert view["mode"] == "engagement" and [e["status"] for e in view["engagements"]] == ["Sent"]
 
     answer = write(topology, ENV, "Brand WhatsApp", phone, "¡Sí, gracias!")
+    # The Case gets its conversation as soon as the customer answers, before anyone opens the widget.
+    wait_until(
+        lambda: engagement_row(topology, ORG, engagement)["alcmeon__Conversation__c"], 15, what="the link"
+    )
     view = widget(topology, "GET", ORG, case_id, signed(topology, ORG, ENV, user, case_id)).json()
     assert view["mode"] == "conversation" and view["conversation"]["id"] == answer["conversation_id"]
     record = topology.record(ORG, answer["scoped_id"])
