@@ -79,3 +79,11 @@ def conversation_actions(rt, conversation_id: int, env: str = ENV) -> list[dict]
 
 def conversation(rt, conversation_id: int, env: str = ENV) -> dict:
     return rt.env(env).ext("GET", f"/conversations/{conversation_id}").json()
+
+
+def snapshot(page, name: str) -> None:
+    """A screenshot of a page in the middle of a test (the fixture keeps the last state of each page)."""
+    from conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

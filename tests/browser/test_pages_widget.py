@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 from test_pages_support import (
     ORG,
@@ -61,3 +63,31 @@ def test_a_reply_from_the_widget_on_a_case_arrives_in_alcmeon(pages_topology, ne
     assert conversation(rt, message["conversation_id"])["status"] == "closed"
     contents = [a["data"]["answers"][0]["content"] for a in answered()]
     assert contents == ["We are on it, Lea.", "Delivered today. Goodbye!"]
+
+
+def test_two_users_see_the_widget_in_their_own_language_and_time_zone(pages_topology, new_page):
+    """WIDGET-03: French in Tokyo and English in New York, on the same Case; other languages fall back to English."""
+    rt = pages_topology
+    set_user(rt, "integration", LanguageLocaleKey="fr", LocaleSidKey="fr_FR", TimeZoneSidKey="Asia/Tokyo")
+    set_user(rt, "agent", LanguageLocaleKey="en_US", TimeZoneSidKey="America/New_York")
+    _, case = _case_with_conversation(rt, "33633334444", "Hugo Petit")
+    seen = {}
+    for role, heading, zone, suffix in (
+        ("integration", "Conversation avec Hugo Petit", "Heures en Asia/Tokyo", "JST"),
+        ("agent", "Conversation with Hugo Petit", "Times in America/New_York", ("EST", "EDT")),
+    ):
+        page = new_page()
+        login(page, rt, role, f"/lightning/r/Case/{case}/view")
+        widget = page.frame_locator("iframe.widget")
+        expect(widget.locator("h1")).to_have_text(heading)
+        expect(widget.locator("[data-zone]")).to_have_text(zone)
+        embed = widget.frame_locator("iframe.embed")
+        expect(embed.locator("[data-direction=in] time")).to_have_text(re.compile(r"\S"))
+        stamp = embed.locator("[data-direction=in] time").inner_text()
+        assert stamp.endswith(suffix), stamp
+        seen[role] = stamp
+    assert seen["integration"] != seen["agent"]
+    set_user(rt, "agent", LanguageLocaleKey="ko")  # no Korean catalog: English
+    page = new_page()
+    login(page, rt, "agent", f"/lightning/r/Case/{case}/view")
+    expect(page.frame_locator("iframe.widget").locator("h1")).to_have_text("Conversation with Hugo Petit")
