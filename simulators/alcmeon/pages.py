@@ -130,7 +130,7 @@ def pages_blueprint(env) -> Blueprint:
         return render(
             "inbox_conversation.html", agent, view=view, messages=messages(env, conversation_id, None, None),
             cloud=cloud, consent=env.engagement.has_consent(account_id, user_id), user=user,
-            profile=env.custom_values.profile(user["group_id"]), create_fields=CREATE_FIELDS,
+            profile=profile_fields(env, user["group_id"]), create_fields=CREATE_FIELDS,
             notice=request.args.get("notice"), error=request.args.get("error"),
         )  # fmt: skip
 
@@ -191,6 +191,14 @@ def pages_blueprint(env) -> Blueprint:
         return crm_act(conversation_id, lambda account, user: crm.create(account, user, fields))
 
     return bp
+
+
+def profile_fields(env, group_id: int) -> list[dict]:
+    """The user's custom field values (AR 3.6) with their labels."""
+    labels = {
+        r["id"]: r["label"] for r in env.store.all("SELECT id, label FROM custom_fields WHERE scope = 'user'")
+    }
+    return [{**v, "label": labels.get(v.get("field_id"))} for v in env.custom_values.profile(group_id)]
 
 
 def messages(env, conversation_id: int, zone: str | None, language: str | None) -> list[dict]:
