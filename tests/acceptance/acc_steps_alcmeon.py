@@ -50,6 +50,7 @@ def customer_writes_after_silence(world: World, customer: str, hours: str):
     world.writes(customer, world.customer(customer).account, "Me again")
 
 
+@given(re(WHO + r" writes again"))
 @when(re(WHO + r" writes again"))
 def customer_writes_again(world: World, customer: str):
     world.writes(customer, world.customer(customer).account, "One more thing")
@@ -114,6 +115,7 @@ def conversation_open(world: World, customer: str):
     assert world.conversation(customer)["status"] == "open"
 
 
+@when(re(WHO + r' is matched to the (?:Contact|person account) "(?P<contact>[^"]+)" in Alcméon'))
 @then(re(WHO + r' is matched to the (?:Contact|person account) "(?P<contact>[^"]+)" in Alcméon'))
 def matched_in_alcmeon(world: World, customer: str, contact: str):
     party = world.contacts[contact]

@@ -45,6 +45,7 @@ def profile_field(world: World, value: str, field: str):
     assert world.seen["profile"]["profile"][field] == value, world.seen["profile"]
 
 
+@given(re(r'an Alcméon agent searches Salesforce for "(?P<term>[^"]+)" from ' + WHO + r"'s profile"))
 @when(re(r'an Alcméon agent searches Salesforce for "(?P<term>[^"]+)" from ' + WHO + r"'s profile"))
 def search_candidates(world: World, term: str, customer: str):
     answer = matching(world, customer, "GET", "/candidates", params={"q": term})
@@ -52,6 +53,7 @@ def search_candidates(world: World, term: str, customer: str):
     world.seen["candidates"] = answer.json()
 
 
+@given(re(r'the candidates are "(?P<names>[^"]*)"'))
 @then(re(r'the candidates are "(?P<names>[^"]*)"'))
 def candidates_are(world: World, names: str):
     found = sorted(c["fields"].get("Name") for c in world.seen["candidates"]["candidates"])

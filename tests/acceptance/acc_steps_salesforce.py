@@ -86,6 +86,16 @@ def agent_assigns_queue(world: World, customer: str, queue: str):
     )
 
 
+@when(re(r"a Salesforce agent assigns " + WHO + r"'s conversation record to an unmapped queue"))
+def agent_assigns_unmapped(world: World, customer: str):
+    org = world.record_org(customer)
+    mapped = {t.queue for e in world.topology.environments for t in e.teams if t.org == org}
+    free = next(q.developer_name for q in world.topology.org(org).queues
+                if q.developer_name not in mapped and "alcmeon__Conversation__c" in q.sobjects)  # fmt: skip
+    agent_assigns_queue(world, customer, free)
+    world.settle()
+
+
 @when(re(r"a Salesforce agent moves " + WHO + r'\'s Case to the "(?P<queue>\w+)" queue'))
 def agent_moves_case(world: World, customer: str, queue: str):
     org = world.record_org(customer)

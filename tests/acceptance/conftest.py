@@ -6,6 +6,7 @@ import acc_reporting
 import pytest
 from acc_steps_alcmeon import *  # noqa: F403  (step definitions are fixtures: they must be visible here)
 from acc_steps_connector import *  # noqa: F403
+from acc_steps_package import *  # noqa: F403
 from acc_steps_platform import *  # noqa: F403
 from acc_steps_salesforce import *  # noqa: F403
 from acc_steps_widget import *  # noqa: F403
