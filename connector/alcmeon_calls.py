@@ -1,4 +1,4 @@
-"""Alcméon calls of the Salesforce -> Alcméon side: custom fields, answer, embed, sends, opt-ins, inbox acts."""
+"""Alcméon calls of the Salesforce -> Alcméon side: custom fields, answer, embed, sends, opt-ins, inbox."""
 
 # Faithful routes (AR 3.5-3.12) wherever Alcméon publishes one. Routing a conversation to a team and
 # closing it have no public route: the simulator's extensions stand for the platform's internal calls

@@ -1,4 +1,4 @@
-"""Engagement (ENG-01 to ENG-07): a template send from the widget on a Case, and the switch to conversation."""
+"""Engagement (ENG-01 to ENG-07): template sends from a Case and the switch to a conversation."""
 
 # The Engagement record is made outside the package and linked to a Case (AR 1.5); the agent sends it
 # from the widget; the connector checks the org has a single environment (ENG-01), the channel

@@ -1,4 +1,4 @@
-"""Widget backend (WIDGET-01 to WIDGET-05): resolve the record a Salesforce user opens, embed, reply, close."""
+"""Widget backend (WIDGET-01 to WIDGET-05): resolve the record a user opens, embed, reply and close."""
 
 # Who is asking: the widget's page in the org (the package's Lightning component and its Apex) passes
 # the Salesforce user id, the record id and the time, signed with the Named Credential secret the

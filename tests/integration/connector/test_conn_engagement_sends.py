@@ -1,5 +1,4 @@
-"""Engagement over running fakes: consent, channels, the template send from a Case, the sending details,
-the ongoing-conversation refusal and the one-way switch to conversation mode (ENG-01 to ENG-07)."""
+"""Engagement over running fakes: consent, channels, send, details, interrupt and the switch (ENG-01..07)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Matching from Alcméon over running fakes: search, bind, create, profile and 360 view (MATCH-03 to
-MATCH-06, V360-01), through the connector endpoints the inbox calls."""
+"""Matching from Alcméon through the connector endpoints the inbox calls (MATCH-03 to MATCH-06, V360-01)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Matching from Salesforce over running fakes: a Contact set on a record matches the user (UPD-01, MATCH-01/02)."""
+"""Matching from Salesforce: a Contact set on a record matches the user (UPD-01, MATCH-01, MATCH-02)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Transfers from Salesforce over running fakes: queues mapped to teams, to another org, and closes (UPD-02,
-TOPO-06, TOPO-07)."""
+"""Transfers from Salesforce: queues mapped to teams or to another org, and closes (UPD-02, TOPO-06/07)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The widget backend over running fakes: a Salesforce user opens a conversation record or a Case,
-gets an embed with their rights, language and time zone, replies, and closes (WIDGET-01 to WIDGET-05)."""
+"""The widget backend over running fakes: embed, rights, language, reply and close (WIDGET-01 to 05)."""
 
 from __future__ import annotations
 

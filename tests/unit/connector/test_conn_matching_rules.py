@@ -1,4 +1,4 @@
-"""Unit tests of the matching rules: search and display fields, person accounts, phones (MATCH-03 to 06, V360)."""
+"""Unit tests of the matching rules: search, display and person-account fields, phones (MATCH-03..06)."""
 
 from __future__ import annotations
 
