@@ -184,3 +184,24 @@ def test_an_org_connected_to_several_environments_cannot_engage(topology_factory
     refused = send(rt, org, env, user, case_id, engagement)
     assert refused.status_code == 409 and refused.json()["error"] == "multiple-environments"
     wait_until(lambda: engagement_row(rt, org, engagement)["alcmeon__Status__c"] == "Draft", 5, what="draft")
+
+
+def test_the_engagements_case_wins_over_a_case_made_by_the_customers_automation(topology_factory):
+    """ENG-05 with a Case-per-conversation automation: the answered conversation keeps the engagement's Case."""
+    rt = topology_factory("one-to-many")
+    org, env, phone = "production", "brand", "34600000006"
+    tid = template(rt, env, "Brand WhatsApp", "whatsapp", "Hello")
+    consent(rt, env, "Brand WhatsApp", phone)
+    case_id, engagement = engagement_on_a_new_case(rt, org, env, "Brand WhatsApp", phone, "WhatsApp", tid)
+    user = agent(rt, org)
+    assert send(rt, org, env, user, case_id, engagement).ok
+    answer = write(rt, env, "Brand WhatsApp", phone, "Yes please")
+    wait_until(lambda: engagement_row(rt, org, engagement)["alcmeon__Conversation__c"], 15, what="the link")
+    record = rt.record(org, answer["scoped_id"])
+    client = rt.org(org).client()
+    linked = client.query(
+        f"SELECT alcmeon__Case__c FROM alcmeon__Conversation__c WHERE Id = '{record['Id']}'"
+    )
+    assert linked["records"][0]["alcmeon__Case__c"] == case_id
+    view = widget(rt, "GET", org, case_id, signed(rt, org, env, user, case_id)).json()
+    assert view["mode"] == "conversation" and view["conversation"]["id"] == answer["conversation_id"]
