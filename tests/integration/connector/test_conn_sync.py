@@ -110,3 +110,33 @@ def test_an_unlinked_account_or_a_switch_off_syncs_nothing(topology):
     route(topology, ENV, switched_off["task_id"], "Salesforce agents")
     topology.wait_idle()
     assert topology.conversations(ORG) == []
+
+
+def test_a_match_pushes_the_users_earlier_conversations_closed_with_the_contact(topology):
+    """SYNC-05 (on a match) with SYNC-03: the earlier, never-synced conversation arrives CLOSED and linked."""
+    earlier = write(topology, ENV, "Brand Facebook page", "fb-200", "First time")
+    close(topology, ENV, earlier["conversation_id"])
+    later = write(topology, ENV, "Brand Facebook page", "fb-200", "Back again")
+    assert later["scoped_id"] != earlier["scoped_id"]
+    topology.wait_idle()
+    assert topology.conversations(ORG) == []  # neither routed nor answered after a match
+    contact = topology.org(ORG).client().Contact.create({"LastName": "Moreau"})["id"]
+    match(topology, ENV, later["social_user_id"], contact)
+    reply(topology, ENV, later["task_id"])
+    topology.wait_for_record(ORG, later["scoped_id"])
+    topology.wait_idle()
+    records = {r["alcmeon__scoped_id__c"]: r for r in topology.conversations(ORG)}
+    assert {k: r["alcmeon__Status__c"] for k, r in records.items()} == {
+        earlier["scoped_id"]: "CLOSED", later["scoped_id"]: "OPEN"}  # fmt: skip
+    assert {r["alcmeon__Contact__c"] for r in records.values()} == {contact}
+
+
+def test_changing_the_team_moves_the_owner_to_the_new_queue(topology_factory):
+    """TOPO-06 (the Alcméon side) and TOPO-02: routed to a team of another org, it arrives there with its queue."""
+    rt = topology_factory("one-to-many")
+    message = write(rt, "brand", "Brand WhatsApp", "33600000011")
+    route(rt, "brand", message["task_id"], "Salesforce agents")
+    rt.wait_for_record("production", message["scoped_id"])
+    route(rt, "brand", message["task_id"], "Staging agents")
+    record = rt.wait_for_record("sandbox", message["scoped_id"], lambda r: r["OwnerId"].startswith("00G"))
+    assert record["alcmeon__To_SF_Queue_Id__c"] == record["OwnerId"]
