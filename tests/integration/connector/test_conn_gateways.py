@@ -54,3 +54,39 @@ def test_alcmeon_token_and_bad_secret(alcmeon_env):
                                                  alcmeon_env.ca_bundle))  # fmt: skip
     with pytest.raises(Permanent, match="401"):
         bad.teams()
+
+
+def test_request_limit_exceeded_honours_retry_after():
+    """The org fake's fault rules cannot set headers, so a minimal org answers REQUEST_LIMIT_EXCEEDED with a
+    Retry-After; the gateway reports it as retryable after that many seconds."""
+    from flask import Flask, jsonify
+
+    from connector.retry import Retryable
+    from simulators.common.runner import ServerThread
+
+    app = Flask("limited-org")
+    base = {}
+
+    @app.post("/services/oauth2/token")
+    def token():
+        return jsonify(
+            {
+                "access_token": "t",
+                "instance_url": base["url"],
+                "id": f"{base['url']}/id/00D000000000001/005000000000001",
+            }
+        )
+
+    @app.patch("/services/data/v62.0/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c/<path:key>")
+    def limited(key):
+        body = [{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}]
+        return jsonify(body), 403, {"Retry-After": "7"}
+
+    with ServerThread(app) as server:
+        base["url"] = server.url
+        gateway = OrgGateway(
+            OrgEndpoint("o", f"{server.url}/services/oauth2/token", "c", "s", server.ca.ca_bundle)
+        )
+        with pytest.raises(Retryable) as caught:
+            gateway.upsert_conversations([{"alcmeon__scoped_id__c": "1:1:1:1", "alcmeon__Status__c": "OPEN"}])
+    assert caught.value.retry_after == 7.0 and "REQUEST_LIMIT_EXCEEDED" in str(caught.value)
