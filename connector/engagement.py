@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
+from types import MappingProxyType
 
 from flask import Blueprint, jsonify, request
 
@@ -25,7 +26,7 @@ from .widget import CASE_PREFIX, READ_ONLY, Widget, WidgetError, error
 log = logging.getLogger("alcsim.connector.engagement")
 ACTION_JOB = "alcmeon.action"  # the core's handler of notified actions (connector/service.py)
 ENGAGEMENT = "alcmeon__Engagement__c"
-CHANNELS = {"WhatsApp": "whatsapp", "KakaoTalk": "kakaotalk"}  # ENG-02: the only two that can engage
+CHANNELS = MappingProxyType({"WhatsApp": "whatsapp", "KakaoTalk": "kakaotalk"})  # ENG-02: the only two
 SENT, FAILED, DRAFT = "Sent", "Failed", "Draft"  # docs/assumptions.md: alcmeon__Status__c values
 ONGOING = "ongoing-conversation"  # the 403 of initiate-conversation-api.yaml (ENG-07)
 FIELDS = ("Id, alcmeon__Case__c, alcmeon__Sender_Id__c, alcmeon__Recipient_Id__c, alcmeon__Channel__c,"
@@ -72,6 +73,14 @@ def sent_details(when: datetime, language: str | None, content: str | None) -> d
     return {"alcmeon__Status__c": SENT, "alcmeon__Sent_Date__c": when.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
             "alcmeon__Language_locale__c": (language or "")[:10] or None,
             "alcmeon__Message_Content__c": content, "alcmeon__Message_Send_Error__c": None}  # fmt: skip
+
+
+def sent_time(sent_at: str | None) -> datetime | None:
+    """When Alcméon sent it (`sent_at`, e.g. 2026-11-22T18:05:00Z), so the record follows the platform's clock."""
+    try:
+        return datetime.fromisoformat(sent_at.replace("Z", "+00:00")).astimezone(UTC) if sent_at else None
+    except ValueError:
+        return None
 
 
 def failed_details(message: str) -> dict:
@@ -156,7 +165,7 @@ def send(
     sent = next((s for s in alc.template_sends(env_gw) if s.get("id") == message_id), {})
     language = body.get("language") or _template_language(env_gw, account_type, account_id, request_body) \
         or user["language"]  # fmt: skip
-    when = datetime.now(UTC)
+    when = sent_time(sent.get("sent_at")) or datetime.now(UTC)
     sf.update(org_gw, ENGAGEMENT, engagement["Id"], sent_details(when, language, sent.get("content")))
     with connector.store.transaction() as db:
         db.execute(

@@ -10,14 +10,15 @@
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 DEFAULT_PROFILE_FIELDS = ("Name", "Email", "Phone", "MailingCity")  # connector/topology.py's default
-PERSON_FIELDS = {
+PERSON_FIELDS = MappingProxyType({
     "Email": "PersonEmail", "MobilePhone": "PersonMobilePhone", "HomePhone": "PersonHomePhone",
     "Birthdate": "PersonBirthdate", "Title": "PersonTitle", "LeadSource": "PersonLeadSource",
     "MailingCity": "PersonMailingCity", "MailingStreet": "PersonMailingStreet",
     "MailingPostalCode": "PersonMailingPostalCode", "MailingCountry": "PersonMailingCountry",
-}  # fmt: skip
+})  # fmt: skip
 MIN_PHONE_DIGITS = 6  # shorter digit runs are not phone numbers worth comparing
 
 

@@ -12,6 +12,7 @@ from connector.engagement import (
     send_body,
     sendable,
     sent_details,
+    sent_time,
 )
 from connector.retry import Permanent
 
@@ -71,3 +72,8 @@ def test_the_reply_to_a_send_names_its_conversation():  # ENG-05
     sends = [{"id": "m1", "conversation_id": None}, {"id": "m2", "conversation_id": 44}]
     assert reply_conversation(sends, "m2") == 44
     assert reply_conversation(sends, "m1") is None and reply_conversation(sends, "m9") is None
+
+
+def test_the_sent_date_is_alcmeons_send_time():  # ENG-04
+    assert sent_time("2026-11-22T18:05:00Z") == datetime(2026, 11, 22, 18, 5, tzinfo=UTC)
+    assert sent_time(None) is None and sent_time("yesterday") is None
