@@ -51,6 +51,10 @@ def test_owner_moved_to_a_queue_mapped_to_an_alcmeon_team_moves_the_conversation
     )
     rt.wait_idle()
     assert rt.record("first", message["scoped_id"])["OwnerId"] == queue_id(rt, "first", "Alcmeon_Support")
+    # TOPO-06 the other way: a Support agent hands it back to the Salesforce team from Alcméon.
+    route(rt, ENV, conversation(rt, message["conversation_id"])["tasks"][-1]["id"], "First agents")
+    back = queue_id(rt, "first", "First_Queue")
+    rt.wait_for_record("first", message["scoped_id"], lambda r: r["OwnerId"] == back)
 
 
 def test_a_case_moved_to_a_mapped_queue_moves_the_conversation(rt):
