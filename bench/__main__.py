@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("results.json")
-BENCHES = ["bench.org_bench", "bench.soql_bench", "simulators.alcmeon.bench"]
+BENCHES = ["bench.org_bench", "bench.soql_bench", "simulators.alcmeon.bench", "bench.connector_bench"]
 
 
 def main() -> int:

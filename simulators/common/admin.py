@@ -15,6 +15,13 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 from .faults import FaultRuleError
 
 ADMIN_PREFIX = "/_sim"
+# Simulator extensions play the simulated world (customers, agents, the package's queue): unlike the admin
+# API they are journaled and fault rules apply to them.
+EXTENSION_PREFIXES = ("/_sim/ext/", "/_sim/package/", "/_sim/omni/")
+
+
+def is_admin_path(path: str) -> bool:
+    return path.startswith(ADMIN_PREFIX) and not path.startswith(EXTENSION_PREFIXES)
 
 
 def _body_text(data: bytes) -> str:
@@ -47,7 +54,7 @@ def instrument(app: Flask, sim) -> None:
     def _apply_faults():
         g.started = time.perf_counter()
         g.fault = None
-        if request.path.startswith(ADMIN_PREFIX):
+        if is_admin_path(request.path):
             return None
         rule = sim.faults.pick(request.method, request.path)
         if rule is None:
@@ -59,11 +66,13 @@ def instrument(app: Flask, sim) -> None:
         if rule.kind == "drop":
             request.environ["alcsim.drop"] = True
             return Response(status=503)
-        return sim.vendor_error(rule.status, rule.error_code, rule.message)
+        response = sim.vendor_error(rule.status, rule.error_code, rule.message)
+        response.headers.update(rule.headers or {})
+        return response
 
     @app.after_request
     def _journal(response: Response):
-        if request.path.startswith(ADMIN_PREFIX):
+        if is_admin_path(request.path):
             return response
         body = b"" if response.direct_passthrough else response.get_data()
         sim.journal.record(

@@ -29,6 +29,7 @@ class FaultRule:
     status: int = 503
     error_code: str = "SERVER_UNAVAILABLE"
     message: str = "Server unavailable"
+    headers: dict | None = None  # e.g. {"Retry-After": "2"} on an error
     id: int = 0
     fired: int = 0
     _pattern: re.Pattern = field(default=None, repr=False, compare=False)
@@ -47,6 +48,7 @@ class FaultRule:
             "status",
             "error_code",
             "message",
+            "headers",
         }
         unknown = set(data) - allowed
         if unknown:
@@ -66,6 +68,11 @@ class FaultRule:
             raise FaultRuleError("status must be an HTTP error status (400-599)")
         if not isinstance(rule.latency_ms, int) or not 0 <= rule.latency_ms <= 60000:
             raise FaultRuleError("latency_ms must be an integer between 0 and 60000")
+        if rule.headers is not None and not (
+            isinstance(rule.headers, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in rule.headers.items())
+        ):
+            raise FaultRuleError("headers is an object of header names to string values")
         if rule.method:
             rule.method = rule.method.upper()
         return rule

@@ -27,7 +27,7 @@ class OrgSimulator:
     def __init__(self, org: Org):
         self.org = org
         self.clock = org.clock
-        self.journal = Journal()
+        self.journal = Journal(org.config.journal_capacity)
         self.faults = FaultRules(org.config.seed)
 
     def reset(self) -> None:

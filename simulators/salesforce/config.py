@@ -82,6 +82,7 @@ class OrgConfig:
     # The Alcméon widget on Conversation and Case pages: a URL template with {org_id}, {record_id},
     # {user_id} and {session_id}, served by the connector (WIDGET-01, WIDGET-02).
     widget_url: str | None = None
+    journal_capacity: int = 5000  # requests kept by the admin journal; raise it for long benches
 
     def __post_init__(self):
         if not self.users:

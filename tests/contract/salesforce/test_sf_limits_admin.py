@@ -134,3 +134,31 @@ def test_restart_with_data_dir_keeps_records(sf_org_factory, tmp_path):
     assert sf2.Contact.get(kept)["LastName"] == "Kept"
     assert sf2.Contact.create({"LastName": "Next"})["id"] != kept
     assert second.org.id == org_id
+
+
+def test_fault_rule_headers_reach_the_client(sf_org, sf):
+    admin, base = _admin(sf_org, sf)
+    rule = {
+        "kind": "error",
+        "path": "/limits",
+        "times": 1,
+        "status": 503,
+        "error_code": "SERVER_UNAVAILABLE",
+        "headers": {"Retry-After": "2"},
+    }
+    assert admin.post(f"{base}/faults", json=rule).status_code == 201
+    answer = admin.get(f"{sf_org.instance_url}/services/data/v62.0/limits/")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+    assert admin.post(f"{base}/faults", json={**rule, "headers": {"Retry-After": 2}}).status_code == 400
+
+
+def test_extensions_are_journaled_and_faultable_but_admin_routes_are_not(sf_org, sf):
+    admin, base = _admin(sf_org, sf)
+    admin.post(
+        f"{base}/faults",
+        json={"kind": "error", "path": "^/_sim/", "status": 503, "error_code": "SERVER_UNAVAILABLE"},
+    )
+    assert admin.get(f"{base}/package/callouts").status_code == 503
+    assert admin.get(f"{base}/journal").status_code == 200
+    paths = [e["path"] for e in admin.get(f"{base}/journal").json()["entries"]]
+    assert "/_sim/package/callouts" in paths and "/_sim/journal" not in paths
