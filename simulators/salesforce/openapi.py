@@ -70,6 +70,86 @@ def _json(schema: dict, description: str = "ok") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+QUERY_RESULT = {
+    "type": "object",
+    "properties": {
+        "totalSize": {"type": "integer"},
+        "done": {"type": "boolean"},
+        "nextRecordsUrl": {"type": "string"},
+        "records": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["totalSize", "done", "records"],
+}
+
+
+def _query_paths(base: str) -> dict:
+    """query/, queryAll/, a query locator, search/ and the composite resources (SC 1.3, 1.4, 7)."""
+    q = {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}}
+    locator = {"name": "locator", "in": "path", "required": True, "schema": {"type": "string"}}
+    saves = {"type": "array", "items": {"type": "object"}}
+    records_body = {
+        "type": "object",
+        "properties": {
+            "allOrNone": {"type": "boolean"},
+            "records": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["records"],
+    }
+    return {
+        f"{base}/query": {
+            "get": {
+                "operationId": "query",
+                "parameters": [q],
+                "responses": _answers({"200": _json(QUERY_RESULT)}),
+            }
+        },
+        f"{base}/queryAll": {
+            "get": {
+                "operationId": "queryAll",
+                "parameters": [q],
+                "responses": _answers({"200": _json(QUERY_RESULT)}),
+            }
+        },
+        f"{base}/query/{{locator}}": {
+            "get": {
+                "operationId": "queryMore",
+                "parameters": [locator],
+                "responses": _answers({"200": _json(QUERY_RESULT)}),
+            }
+        },
+        f"{base}/search": {
+            "get": {
+                "operationId": "search",
+                "parameters": [q],
+                "responses": _answers(
+                    {"200": _json({"type": "object", "properties": {"searchRecords": saves}})}
+                ),
+            }
+        },
+        f"{base}/composite/sobjects": {
+            "post": {
+                "operationId": "createCollection",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": records_body}}},
+                "responses": _answers({"200": _json(saves)}),
+            }
+        },
+        f"{base}/composite/batch": {
+            "post": {
+                "operationId": "compositeBatch",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "properties": {"batchRequests": saves}}
+                        }
+                    },
+                },
+                "responses": _answers({"200": _json({"type": "object"})}),
+            }
+        },
+    }
+
+
 def document(version: str = CURRENT_API_VERSION) -> dict:
     the_org = org()
     base = f"/services/data/v{version}"
@@ -77,6 +157,7 @@ def document(version: str = CURRENT_API_VERSION) -> dict:
     record = {"type": "object", "properties": {"attributes": {"type": "object"}}, "required": ["attributes"]}
     id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
     paths: dict = {
+        **_query_paths(base),
         f"{base}/sobjects": {
             "get": {
                 "operationId": "describeGlobal",
