@@ -57,7 +57,9 @@ def pages_blueprint(env) -> Blueprint:
         if request.method == "POST":
             chosen = request.form.get("agent", "")
             if chosen.isdigit() and any(a["id"] == int(chosen) for a in agents):
-                response = redirect(request.args.get("next") or url_for("alcmeon_pages.home"), 303)
+                target = request.args.get("next") or ""
+                local = target.startswith("/") and not target.startswith("//")  # never off this environment
+                response = redirect(target if local else url_for("alcmeon_pages.home"), 303)
                 response.set_cookie(COOKIE, seal(int(chosen)), secure=True, httponly=True, samesite="Lax")
                 return response
         return render_template("inbox_login.html", agents=agents, instance=env.instance_id)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import connector.launch as launch
 from connector.widget_pages import widget_url_template
 
 ENV, ORG = "brand", "main"
+# Where tests/browser/conftest.py keeps its screenshots (not imported: `conftest` names several modules).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
 PASSWORD = "alcsim-password"
 
 
@@ -83,7 +87,5 @@ def conversation(rt, conversation_id: int, env: str = ENV) -> dict:
 
 def snapshot(page, name: str) -> None:
     """A screenshot of a page in the middle of a test (the fixture keeps the last state of each page)."""
-    from conftest import SCREENSHOTS
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -72,15 +72,22 @@ def test_two_users_see_the_widget_in_their_own_language_and_time_zone(pages_topo
     set_user(rt, "agent", LanguageLocaleKey="en_US", TimeZoneSidKey="America/New_York")
     _, case = _case_with_conversation(rt, "33633334444", "Hugo Petit")
     seen = {}
-    for role, heading, zone, suffix in (
-        ("integration", "Conversation avec Hugo Petit", "Heures en Asia/Tokyo", "JST"),
-        ("agent", "Conversation with Hugo Petit", "Times in America/New_York", ("EST", "EDT")),
+    for role, heading, zone, suffix, note in (
+        ("integration", "Conversation avec Hugo Petit", "Heures en Asia/Tokyo", "JST", "Vous pouvez lire"),
+        (
+            "agent",
+            "Conversation with Hugo Petit",
+            "Times in America/New_York",
+            ("EST", "EDT"),
+            "You may read",
+        ),
     ):
         page = new_page()
         login(page, rt, role, f"/lightning/r/Case/{case}/view")
         widget = page.frame_locator("iframe.widget")
         expect(widget.locator("h1")).to_have_text(heading)
         expect(widget.locator("[data-zone]")).to_have_text(zone)
+        expect(widget.locator(".note")).to_contain_text(note)  # neither user holds an Alcméon permission set
         embed = widget.frame_locator("iframe.embed")
         expect(embed.locator("[data-direction=in] time")).to_have_text(re.compile(r"\S"))
         stamp = embed.locator("[data-direction=in] time").inner_text()
@@ -91,3 +98,18 @@ def test_two_users_see_the_widget_in_their_own_language_and_time_zone(pages_topo
     page = new_page()
     login(page, rt, "agent", f"/lightning/r/Case/{case}/view")
     expect(page.frame_locator("iframe.widget").locator("h1")).to_have_text("Conversation with Hugo Petit")
+
+
+def test_a_widget_url_without_a_valid_signature_is_refused(pages_topology, new_page):
+    """The widget trusts only what the org signed: a tampered user id gets the error page, not the conversation."""
+    rt = pages_topology
+    _, case = _case_with_conversation(rt, "33655550000", "Noe Garnier")
+    page = new_page()
+    login(page, rt, "agent", f"/lightning/r/Case/{case}/view")
+    src = page.locator("iframe.widget").get_attribute("src")
+    expect(page.frame_locator("iframe.widget").locator("h1")).to_have_text("Conversation with Noe Garnier")
+    integration = set_user(rt, "integration")
+    tampered = re.sub(r"user_id=[^&]+", f"user_id={integration}", src)
+    answer = page.goto(tampered)
+    assert answer.status == 401
+    expect(page.get_by_role("alert")).to_have_attribute("data-error", "bad-signature")
