@@ -139,6 +139,9 @@ def test_person_account_mode_searches_binds_and_creates_person_accounts(topology
     inbox(rt, env).post(f"{url}/bind", json={"contact_id": person}).raise_for_status()
     record = rt.wait_for_record(org, message["scoped_id"], lambda r: r["alcmeon__Account__c"] == person)
     assert record["alcmeon__Contact__c"] is None
+    person_contact = client.query(f"SELECT PersonContactId FROM Account WHERE Id = '{person}'")["records"][0]
+    client.Task.create({"Subject": "Call", "WhoId": person_contact["PersonContactId"]})
+    assert [t["subject"] for t in inbox(rt, env).get(f"{url}/activities").json()["tasks"]] == ["Call"]  # V360-01
     other = write(rt, env, "Marque WhatsApp", "33655500002", "Salut", name="Claire Moreau")
     created = inbox(rt, env).post(user_url(rt, "Marque WhatsApp", "33655500002", env) + "/contacts",
                                   json={"fields": {"Email": "claire@example.com"}})  # fmt: skip
