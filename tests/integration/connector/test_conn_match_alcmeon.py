@@ -141,7 +141,8 @@ def test_person_account_mode_searches_binds_and_creates_person_accounts(topology
     assert record["alcmeon__Contact__c"] is None
     person_contact = client.query(f"SELECT PersonContactId FROM Account WHERE Id = '{person}'")["records"][0]
     client.Task.create({"Subject": "Call", "WhoId": person_contact["PersonContactId"]})
-    assert [t["subject"] for t in inbox(rt, env).get(f"{url}/activities").json()["tasks"]] == ["Call"]  # V360-01
+    tasks = inbox(rt, env).get(f"{url}/activities").json()["tasks"]
+    assert [t["subject"] for t in tasks] == ["Call"]  # V360-01
     other = write(rt, env, "Marque WhatsApp", "33655500002", "Salut", name="Claire Moreau")
     created = inbox(rt, env).post(user_url(rt, "Marque WhatsApp", "33655500002", env) + "/contacts",
                                   json={"fields": {"Email": "claire@example.com"}})  # fmt: skip
