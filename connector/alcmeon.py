@@ -133,3 +133,12 @@ class EnvironmentGateway:
 
     def set_webhook(self, url: str, enabled: bool = True) -> dict:
         return self._send("PUT", f"{EXT}/application/webhook", json={"url": url, "enabled": enabled})
+
+    # -- CRM sync errors on messages (SYNC-10; a simulator extension, see simulators/alcmeon/crm_errors.py) --
+    def report_crm_error(self, message_id: int, org_id: str, details: str) -> dict:
+        return self._send(
+            "PUT", f"/_sim/ext/messages/{message_id}/crm-errors/{org_id}", json={"details": details}
+        )
+
+    def settle_crm_error(self, message_id: int, org_id: str, state: str) -> None:
+        self._send("DELETE", f"/_sim/ext/messages/{message_id}/crm-errors/{org_id}", params={"state": state})

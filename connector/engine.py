@@ -63,6 +63,7 @@ class EngineSettings:
 
 class Engine:
     def __init__(self, store: Store, dispatcher: Dispatcher, settings: EngineSettings | None = None):
+        self.hooks: list[Callable[[str, Job, dict], None]] = []
         self.store = store
         self.dispatcher = dispatcher
         self.settings = settings or EngineSettings()
@@ -145,7 +146,9 @@ class Engine:
             self.store.finish(ids)
             last = group[-1].payload
             if "env" in last:
-                self.store.resolve_errors(last["env"], last.get("conversation_id"))
+                settled = self.store.resolve_errors(last["env"], last.get("conversation_id"))
+                if settled:
+                    self._tell("resolved", group[-1], {"errors": settled})
         elif outcome.kind == "park":
             self.store.finish(ids, "parked")
         elif outcome.kind == "retry" and group[0].attempts + 1 < self.settings.max_attempts:
@@ -158,8 +161,17 @@ class Engine:
             self.store.finish(ids, "error", outcome.message)
             info = {"code": "CRM_SYNCHRO_ERROR", "detail": outcome.message, **outcome.info}
             self.store.add_sync_error(group[-1].id, group[-1].payload.get("env", ""), info)
+            self._tell("error", group[-1], info)
             for job in group[:-1]:
                 self.store.finish([job.id], "done", "covered by the last job of its group")
+
+    def _tell(self, event: str, job: Job, data: dict) -> None:
+        """Hooks see sync errors come and go (connector/crm_errors.py reports them to Alcméon)."""
+        for hook in list(self.hooks):
+            try:
+                hook(event, job, data)
+            except Exception:  # a hook must not stop the engine; its own jobs retry
+                log.exception("sync-error hook failed for job %s", job.id)
 
     def idle(self) -> bool:
         """No job ready or running, and no worker busy (jobs waiting for a back-off count as work)."""

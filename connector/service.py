@@ -30,6 +30,7 @@ EXTENSIONS = (
     "connector.widget",
     "connector.engagement",
     "connector.widget_pages",
+    "connector.crm_errors",
 )
 
 
@@ -243,4 +244,9 @@ class Connector:
         if not rows:
             return None
         self.store.finish([rows[0]["job_id"]], "ignored")
-        return self.store.set_error_state(error_id, "ignored")
+        ignored = self.store.set_error_state(error_id, "ignored")
+        if "connector.crm_errors" in self.config.extensions:
+            from .crm_errors import settle_ignored
+
+            settle_ignored(self, ignored)
+        return ignored

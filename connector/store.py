@@ -262,13 +262,19 @@ class Store:
             )  # fmt: skip
             return cursor.lastrowid
 
-    def resolve_errors(self, env: str, conversation_id) -> None:
-        """A later successful sync of the conversation settles its pending errors."""
+    def resolve_errors(self, env: str, conversation_id) -> list[dict]:
+        """A later successful sync of the conversation settles its pending errors; returns them."""
         with self.transaction() as db:
+            rows = db.execute(
+                "SELECT * FROM sync_errors WHERE state IN ('pending', 'retried') AND env = ? AND conversation_id IS ?",
+                (env, conversation_id),
+            ).fetchall()
             db.execute(
-                "UPDATE sync_errors SET state = 'resolved' WHERE state = 'pending' AND env = ? AND conversation_id IS ?",
+                "UPDATE sync_errors SET state = 'resolved' WHERE state IN ('pending', 'retried') AND env = ?"
+                " AND conversation_id IS ?",
                 (env, conversation_id),
             )
+        return [dict(r) for r in rows]
 
     def sync_errors(self, org: str | None = None, state: str | None = "pending") -> list[dict]:
         sql, args = "SELECT * FROM sync_errors WHERE 1 = 1", []

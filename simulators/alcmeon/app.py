@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instrument
 
+from .crm_errors import crm_errors_blueprint
 from .errors import AlcmeonError
 from .extensions import extensions_blueprint
 from .http import IdConverter
@@ -34,6 +35,7 @@ def create_app(env) -> Flask:
     app.register_blueprint(api_blueprint(env))
     app.register_blueprint(messaging_blueprint(env))
     app.register_blueprint(extensions_blueprint(env))
+    app.register_blueprint(crm_errors_blueprint(env))
     register_pages(app, env)  # the inbox screens and the styled embed page (not Alcméon's API)
     document = openapi_document()
 

@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS deliveries (
     application_id INTEGER, action_id INTEGER, attempts INTEGER DEFAULT 0, first_failure_at REAL,
     next_attempt_at REAL, state TEXT, delivered_at REAL, PRIMARY KEY (application_id, action_id));
 CREATE TABLE IF NOT EXISTS app_errors (id INTEGER PRIMARY KEY, application_id INTEGER, body TEXT);
+CREATE TABLE IF NOT EXISTS crm_errors (
+    message_id INTEGER, org_id TEXT, code TEXT, details TEXT, state TEXT, created_at REAL, updated_at REAL,
+    PRIMARY KEY (message_id, org_id));
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS embeds (
     token TEXT PRIMARY KEY, agent_id INTEGER, task_id INTEGER, conversation_id INTEGER, permission TEXT,

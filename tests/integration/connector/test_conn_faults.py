@@ -41,6 +41,12 @@ def test_a_permanent_failure_is_a_sync_error_that_an_admin_retries(topology):
     assert [(e["code"], e["scoped_id"]) for e in errors] == [("CRM_SYNCHRO_ERROR", failed["scoped_id"])]
     assert errors[0]["message_id"] is not None
     assert topology.admin("GET", "/orgs").json()[0]["errors_pending"] == 1
+    # The message carries CRM_SYNCHRO_ERROR in Alcméon too, and the org shows errors pending there.
+    marked = _crm_errors(topology, "pending")
+    assert [(e["message_id"], e["code"]) for e in marked["errors"]] == [
+        (errors[0]["message_id"], "CRM_SYNCHRO_ERROR")
+    ]
+    assert list(marked["pending_by_org"].values()) == [1]
 
     later = _routed(topology, "33680000002")  # the error does not stop the flow
     topology.wait_for_record(ORG, later["scoped_id"])
@@ -48,6 +54,15 @@ def test_a_permanent_failure_is_a_sync_error_that_an_admin_retries(topology):
     topology.admin("POST", f"/sync-errors/{errors[0]['id']}/retry").raise_for_status()
     topology.wait_for_record(ORG, failed["scoped_id"])
     assert topology.admin("GET", "/orgs").json()[0]["errors_pending"] == 0
+    topology.wait_idle()
+    assert _crm_errors(topology, "pending")["errors"] == []
+    assert [e["message_id"] for e in _crm_errors(topology, "resolved")["errors"]] == [errors[0]["message_id"]]
+
+
+def _crm_errors(rt, state: str) -> dict:
+    answer = rt.env(ENV).ext("GET", "/crm-errors", params={"state": state})
+    answer.raise_for_status()
+    return answer.json()
 
 
 def test_retry_all_and_ignore(topology):
@@ -69,6 +84,8 @@ def test_retry_all_and_ignore(topology):
     topology.wait_idle()
     assert topology.record(ORG, third["scoped_id"]) is None
     assert topology.admin("GET", "/sync-errors").json() == []
+    assert [e["message_id"] for e in _crm_errors(topology, "ignored")["errors"]] == [ignored["message_id"]]
+    assert _crm_errors(topology, "pending")["errors"] == []
 
 
 def test_an_expired_session_is_renewed(topology):
