@@ -42,3 +42,22 @@ def test_the_dashboard_draws_the_topology_and_updates_while_traffic_runs(pages_t
         expect(org_tab.get_by_role("link", name=re.compile("C-"))).to_have_count(3)
     finally:
         dashboard.stop()
+
+
+def test_the_dashboard_draws_several_environments_and_orgs(topology_factory, new_page):
+    """TOPO-04 drawn: each mapped team joins its queue in its org; each linked account joins its org."""
+    rt = topology_factory("many-to-many")
+    dashboard = start_dashboard(rt)
+    try:
+        page = new_page()
+        page.goto(dashboard.url)
+        drawing = page.get_by_role("img", name="Topology many-to-many")
+        for box in ("env:eu", "env:apac", "org:service", "org:sales", "connector"):
+            expect(drawing.locator(f"[data-box='{box}']")).to_be_visible()
+        expect(drawing.locator("path.mapping")).to_have_count(3)
+        expect(drawing.locator("path.link")).to_have_count(3)
+        expect(drawing.locator("[data-box='org:service']")).to_contain_text("APAC Service")
+        expect(page.locator("td[data-counter='org.sales.records']")).to_have_text("0")
+        expect(page.locator("#problems")).to_have_text("")
+    finally:
+        dashboard.stop()

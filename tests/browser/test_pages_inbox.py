@@ -111,3 +111,7 @@ def test_a_reply_and_a_close_from_the_alcmeon_inbox(pages_topology, new_page):
     expect(page.locator("h1 [data-status]")).to_have_attribute("data-status", "closed")
     view = rt.env(ENV).ext("GET", f"/conversations/{message['conversation_id']}").json()
     assert view["status"] == "closed"
+    page.get_by_role("link", name="All conversations").click()
+    row = page.locator(f"tr[data-conversation='{message['conversation_id']}']")
+    expect(row).to_contain_text("Eva Kern")
+    expect(row.locator(".badge").last).to_have_text("closed")

@@ -113,3 +113,25 @@ def test_a_widget_url_without_a_valid_signature_is_refused(pages_topology, new_p
     answer = page.goto(tampered)
     assert answer.status == 401
     expect(page.get_by_role("alert")).to_have_attribute("data-error", "bad-signature")
+
+
+def test_the_widget_on_the_conversation_record_page(pages_topology, new_page):
+    """WIDGET-01: the same widget on the alcmeon__Conversation__c record page."""
+    rt = pages_topology
+    set_user(rt, "agent", permission_set="Alcmeon_Admin")
+    message, record = synced(rt, "Brand Facebook page", "fb-4242", "Bonjour !", name="Zoe Martin")
+    page = new_page()
+    login(page, rt, "agent", f"/lightning/r/alcmeon__Conversation__c/{record['Id']}/view")
+    widget = page.frame_locator("iframe.widget")
+    expect(widget.locator("h1")).to_have_text("Conversation with Zoe Martin")
+    expect(widget.frame_locator("iframe.embed").locator("body")).to_have_attribute(
+        "data-permission", "read-answer-moderate"
+    )  # WIDGET-04: rights from the Alcmeon_Admin permission set
+    widget.locator("textarea[name=text]").fill("Bonjour Zoé")
+    widget.get_by_role("button", name="Send").click()
+    widget.get_by_role("button", name="Yes, keep it open").click()
+    expect(widget.frame_locator("iframe.embed").locator("[data-direction=out]")).to_contain_text(
+        "Bonjour Zoé"
+    )
+    answers = [a for a in conversation_actions(rt, message["conversation_id"]) if a["type"] == "answer"]
+    assert [a["data"]["answers"][0]["content"] for a in answers] == ["Bonjour Zoé"]
