@@ -63,6 +63,7 @@ def apply_settings(connector: Connector, topology: Topology, webhook_base: str |
                 "sync_mode": link.sync_mode, "frequency_seconds": link.frequency_seconds,
                 "contact_search_fields": link.matching.search_fields,
                 "contact_display_fields": link.matching.display_fields,
+                "contact_profile_fields": link.matching.profile_fields,
             })  # fmt: skip
         for account in env.social_accounts:
             if account.org:

@@ -23,10 +23,12 @@ ORG_DEFAULTS = {
     "frequency_seconds": 60,
     "contact_search_fields": ["Email", "MobilePhone", "Phone"],
     "contact_display_fields": ["Name", "Email", "Phone"],
+    "contact_profile_fields": ["Name", "Email", "Phone"],
 }
 _TYPES = {
     "name": str, "instance_url": str, "authorized": bool, "package_version": str, "person_account_mode": bool,
     "sync_mode": str, "frequency_seconds": int, "contact_search_fields": list, "contact_display_fields": list,
+    "contact_profile_fields": list,
 }  # fmt: skip
 
 

@@ -68,6 +68,9 @@ def test_binding_a_candidate_matches_the_user_and_shows_the_profile(topology):
     topology.wait_for_record(ORG, message["scoped_id"], lambda r: r["alcmeon__Contact__c"] == contact)
     user = topology.env(ENV).ext("GET", f"/users/{message['social_user_id']}").json()
     assert user["crm_contact_id"] == contact
+    # The profile fields come from the topology through Alcméon's org settings (AR 1.8).
+    settings = topology.env(ENV).ext("GET", "/salesforce").json()["organizations"][0]
+    assert settings["contact_profile_fields"] == ["Name", "Email", "Phone", "MailingCity"]
 
 
 def test_binding_an_unknown_contact_is_refused(topology):
