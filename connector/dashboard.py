@@ -49,16 +49,24 @@ class Feed:
 
     def add(self, source: str, kind: str, text: str) -> None:
         self.seq += 1
-        self.events.append({"seq": self.seq, "at": time.strftime("%H:%M:%S"), "source": source, "kind": kind,
-                            "text": text})  # fmt: skip
+        self.events.append(
+            {"seq": self.seq, "at": time.strftime("%H:%M:%S"), "source": source, "kind": kind, "text": text}
+        )
 
     def reader(self, env: str):
         """A session of the dashboard's own application (Action Synchronization API only, no webhook), added
         through the admin seed route: its calls count against its own rate limit, never the connector's."""
         if env not in self.readers:
             handle = self.handle.envs[env]
-            seeded = handle.session.post(f"{handle.url}/_sim/seed", json={"applications": [
-                {"name": "alcsim dashboard", "permissions": ["Action Synchronization API"]}]}, timeout=5)  # fmt: skip
+            seeded = handle.session.post(
+                f"{handle.url}/_sim/seed",
+                json={
+                    "applications": [
+                        {"name": "alcsim dashboard", "permissions": ["Action Synchronization API"]}
+                    ]
+                },
+                timeout=5,
+            )
             seeded.raise_for_status()
             session = trusting_session(handle.ca_bundle)
             session.auth = (handle.instance_id, seeded.json()["applications"][0]["secret"])
@@ -68,8 +76,9 @@ class Feed:
     def read_actions(self, env: str) -> None:
         handle = self.handle.envs[env]
         for _ in range(CALLS_PER_REFRESH):
-            answer = self.reader(env).get(f"{handle.url}/actions", params={"min_action_id": self.cursors[env]},
-                                        timeout=5)  # fmt: skip
+            answer = self.reader(env).get(
+                f"{handle.url}/actions", params={"min_action_id": self.cursors[env]}, timeout=5
+            )
             answer.raise_for_status()
             actions = answer.json()
             for action in actions:
@@ -95,8 +104,11 @@ class Feed:
                 payload = job.get("payload") or {}
                 callout = payload.get("callout") or {}
                 changed = ", ".join(sorted(callout.get("changes") or {})) or "change"
-                self.add(payload.get("org", "org"), "callout",
-                         f"{payload.get('org')} → {payload.get('env')}: {changed} on {callout.get('scoped_id')}")  # fmt: skip
+                self.add(
+                    payload.get("org", "org"),
+                    "callout",
+                    f"{payload.get('org')} → {payload.get('env')}: {changed} on {callout.get('scoped_id')}",
+                )
 
     def org_counts(self, name: str) -> dict:
         client = self.clients.get(name) or self.handle.orgs[name].client()
@@ -154,11 +166,16 @@ class Feed:
 
 def links(handle) -> dict:
     return {
-        "environments": {n: {"inbox": f"{h.url}/inbox", "conversations": f"{h.url}/inbox/conversations"}
-                         for n, h in handle.envs.items()},
+        "environments": {
+            n: {"inbox": f"{h.url}/inbox", "conversations": f"{h.url}/inbox/conversations"}
+            for n, h in handle.envs.items()
+        },
         "orgs": {n: {"login": f"{o.instance_url}/", "enter": f"/enter/{n}"} for n, o in handle.orgs.items()},
-        "connector": {"health": f"{handle.connector_url}/admin/health", "orgs": f"{handle.connector_url}/admin/orgs"},
-    }  # fmt: skip
+        "connector": {
+            "health": f"{handle.connector_url}/admin/health",
+            "orgs": f"{handle.connector_url}/admin/orgs",
+        },
+    }
 
 
 def dashboard_blueprint(handle) -> Blueprint:
@@ -168,8 +185,14 @@ def dashboard_blueprint(handle) -> Blueprint:
 
     @bp.get("/")
     def home():
-        return render_template("dashboard.html", topology=handle.topology, drawing=drawing, links=links(handle),
-                               envs=list(handle.envs), orgs=list(handle.orgs))  # fmt: skip
+        return render_template(
+            "dashboard.html",
+            topology=handle.topology,
+            drawing=drawing,
+            links=links(handle),
+            envs=list(handle.envs),
+            orgs=list(handle.orgs),
+        )
 
     @bp.get("/api/state")
     def state():
@@ -185,10 +208,17 @@ def dashboard_blueprint(handle) -> Blueprint:
             return jsonify({"error": f"no org {org!r}"}), 404
         users = running.org.config.users
         user = users[1] if len(users) > 1 else users[0]
-        answer = running.session().post(running.token_url, data={
-            "grant_type": "password", "client_id": running.app.client_id, "client_secret": running.app.client_secret,
-            "username": user.username, "password": user.password + user.security_token,
-        }, timeout=10)  # fmt: skip
+        answer = running.session().post(
+            running.token_url,
+            data={
+                "grant_type": "password",
+                "client_id": running.app.client_id,
+                "client_secret": running.app.client_secret,
+                "username": user.username,
+                "password": user.password + user.security_token,
+            },
+            timeout=10,
+        )
         if not answer.ok:
             return jsonify({"error": answer.text[:200]}), 502
         target = request.args.get("to", "/lightning/o/alcmeon__Conversation__c/list")

@@ -60,25 +60,56 @@ def layout(topology) -> dict:
     """Boxes and lines for `topology` (connector/topology.py), and the drawing's size."""
     envs, orgs, y = [], [], GAP
     for env in topology.environments:
-        labels = [(f"team:{env.name}:{t.name}", t.name + (f" → {t.queue}" if t.org else ""),
-                   "team" if t.org else "alcmeon-team") for t in env.teams]  # fmt: skip
-        labels += [(f"account:{env.name}:{a.name}", f"{a.name} ({a.type})", "account" if a.org else "unlinked-account")
-                   for a in env.social_accounts]  # fmt: skip
-        box = _box(f"env:{env.name}", env.name, f"Alcméon · instance {env.instance_id}", "environment", LEFT_X, y,
-                   BOX_W, labels, f"env.{env.name}.conversations")  # fmt: skip
+        labels = [
+            (
+                f"team:{env.name}:{t.name}",
+                t.name + (f" → {t.queue}" if t.org else ""),
+                "team" if t.org else "alcmeon-team",
+            )
+            for t in env.teams
+        ]
+        labels += [
+            (
+                f"account:{env.name}:{a.name}",
+                f"{a.name} ({a.type})",
+                "account" if a.org else "unlinked-account",
+            )
+            for a in env.social_accounts
+        ]
+        box = _box(
+            f"env:{env.name}",
+            env.name,
+            f"Alcméon · instance {env.instance_id}",
+            "environment",
+            LEFT_X,
+            y,
+            BOX_W,
+            labels,
+            f"env.{env.name}.conversations",
+        )
         envs.append(box)
         y += box.height + GAP
     left_height, y = y, GAP
     for org in topology.orgs:
         labels = [(f"queue:{org.name}:{q.developer_name}", q.name, "queue") for q in org.queues]
         subtitle = f"Salesforce · package {org.package_version}" + (" · sandbox" if org.sandbox else "")
-        box = _box(f"org:{org.name}", org.name, subtitle, "org", RIGHT_X, y, BOX_W, labels,
-                   f"org.{org.name}.records")  # fmt: skip
+        box = _box(
+            f"org:{org.name}", org.name, subtitle, "org", RIGHT_X, y, BOX_W, labels, f"org.{org.name}.records"
+        )
         orgs.append(box)
         y += box.height + GAP
     height = max(left_height, y, 3 * GAP + 120)
-    connector = Box("connector", "connector", topology.name, "connector", MID_X, height // 2 - 60, MID_W, 120,
-                    counter="connector.done")  # fmt: skip
+    connector = Box(
+        "connector",
+        "connector",
+        topology.name,
+        "connector",
+        MID_X,
+        height // 2 - 60,
+        MID_W,
+        120,
+        counter="connector.done",
+    )
     lines = [Line(b.x + b.width, b.y + HEAD // 2, connector.x, connector.y + 40, "feed") for b in envs]
     lines += [
         Line(connector.x + connector.width, connector.y + 80, b.x, b.y + HEAD // 2, "feed") for b in orgs

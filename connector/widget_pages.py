@@ -27,8 +27,10 @@ UNKNOWN_TEMPLATE_VARIABLES = ("1", "2", "3")  # WhatsApp's template texts are no
 
 def widget_url_template(connector_url: str, org: str) -> str:
     """The org's `widget_url` (simulators/salesforce/config.py) for this connector and org name."""
-    return (f"{connector_url}/widget/{org}/page/{{record_id}}"
-            "?user_id={user_id}&issued_at={issued_at}&signature={signature}")  # fmt: skip
+    return (
+        f"{connector_url}/widget/{org}/page/{{record_id}}"
+        "?user_id={user_id}&issued_at={issued_at}&signature={signature}"
+    )
 
 
 def placeholders(body: str | None) -> list[str]:
@@ -56,8 +58,13 @@ def blueprint(connector) -> Blueprint:
 
     def failure(status: int, code: str, detail: str):
         user_language = request.args.get("lang")
-        return render_template("widget_error.html", t=text.words(user_language), lang=text.language(user_language),
-                               code=code, detail=detail), status  # fmt: skip
+        return render_template(
+            "widget_error.html",
+            t=text.words(user_language),
+            lang=text.language(user_language),
+            code=code,
+            detail=detail,
+        ), status
 
     @bp.errorhandler(WidgetError)
     def _widget_error(exc: WidgetError):
@@ -84,13 +91,20 @@ def blueprint(connector) -> Blueprint:
         conversation = connector.environment(view["environment"]).conversation(view["conversation"]["id"])
         t = text.words(user["language"])
         return render_template(
-            "widget_conversation.html", t=t, lang=text.language(user["language"]), view=view, user=user,
+            "widget_conversation.html",
+            t=t,
+            lang=text.language(user["language"]),
+            view=view,
+            user=user,
             status=t.get(f"status_{view['conversation']['status']}", view["conversation"]["status"]),
             opened=text.when(conversation.get("opened_at"), user["time_zone"], user["language"]),
-            zone=text.zone(user["time_zone"]).key, can_answer=user["permission"] != READ_ONLY,
+            zone=text.zone(user["time_zone"]).key,
+            can_answer=user["permission"] != READ_ONLY,
             action=url_for("widget_pages.act", org=org, record_id=record_id, **signed()),
-            notice=request.args.get("notice"), error=request.args.get("error"), detail=request.args.get("detail"),
-        )  # fmt: skip
+            notice=request.args.get("notice"),
+            error=request.args.get("error"),
+            detail=request.args.get("detail"),
+        )
 
     def engagement_page(org: str, case_id: str, user: dict):
         view = engagement.engagement_view(connector, connector.widget, org, case_id, user)
@@ -98,10 +112,18 @@ def blueprint(connector) -> Blueprint:
         waiting = any(c["status"] == engagement.SENT for c in cards)
         poll = url_for("widget.open_record", org=org, record_id=case_id, **signed())
         return render_template(
-            "widget_engagement.html", t=text.words(user["language"]), lang=text.language(user["language"]),
-            view=view, cards=cards, user=user, waiting=waiting, poll=poll,
-            notice=request.args.get("notice"), error=request.args.get("error"), detail=request.args.get("detail"),
-        )  # fmt: skip
+            "widget_engagement.html",
+            t=text.words(user["language"]),
+            lang=text.language(user["language"]),
+            view=view,
+            cards=cards,
+            user=user,
+            waiting=waiting,
+            poll=poll,
+            notice=request.args.get("notice"),
+            error=request.args.get("error"),
+            detail=request.args.get("detail"),
+        )
 
     def engagement_cards(org: str, case_id: str, view: dict, user: dict) -> list[dict]:
         envs = view["environments"]
@@ -113,20 +135,32 @@ def blueprint(connector) -> Blueprint:
             kind = account["type"] if account else None
             recipient = row["alcmeon__Recipient_Id__c"] or ""
             consent = bool(
-                account and kind in engagement.CHANNELS.values() and alc.has_consent(gateway, account["id"], recipient)
-            )  # fmt: skip
+                account
+                and kind in engagement.CHANNELS.values()
+                and alc.has_consent(gateway, account["id"], recipient)
+            )
             template = template_of(gateway, kind, account, row["alcmeon__Template_Id__c"])
             names = placeholders(template["body"]) if template else list(UNKNOWN_TEMPLATE_VARIABLES)
             status = row["alcmeon__Status__c"] or engagement.DRAFT
-            cards.append({
-                "id": row["Id"], "channel": row["alcmeon__Channel__c"], "channel_type": kind, "recipient": recipient,
-                "status": status,
-                "template": template, "template_id": row["alcmeon__Template_Id__c"], "variables": names,
-                "consent": consent, "error": row["alcmeon__Message_Send_Error__c"],
-                "sent": text.when(row["alcmeon__Sent_Date__c"], user["time_zone"], user["language"]),
-                "sendable": view["can_engage"] and consent and engagement.sendable(status),
-                "action": url_for("widget_pages.send", org=org, record_id=case_id, engagement_id=row["Id"], **signed()),
-            })  # fmt: skip
+            cards.append(
+                {
+                    "id": row["Id"],
+                    "channel": row["alcmeon__Channel__c"],
+                    "channel_type": kind,
+                    "recipient": recipient,
+                    "status": status,
+                    "template": template,
+                    "template_id": row["alcmeon__Template_Id__c"],
+                    "variables": names,
+                    "consent": consent,
+                    "error": row["alcmeon__Message_Send_Error__c"],
+                    "sent": text.when(row["alcmeon__Sent_Date__c"], user["time_zone"], user["language"]),
+                    "sendable": view["can_engage"] and consent and engagement.sendable(status),
+                    "action": url_for(
+                        "widget_pages.send", org=org, record_id=case_id, engagement_id=row["Id"], **signed()
+                    ),
+                }
+            )
         return cards
 
     @bp.post(PAGE + "/act")
@@ -145,8 +179,10 @@ def blueprint(connector) -> Blueprint:
         """ENG-04: the template send of one engagement, with the variables the agent filled in."""
         user = visitor(org, record_id)
         form = request.form.to_dict()
-        body = {"variables": variables_for(form.get("channel_type"), form),
-                "interrupt_ongoing_conversation": form.get("interrupt") == "on"}  # fmt: skip
+        body = {
+            "variables": variables_for(form.get("channel_type"), form),
+            "interrupt_ongoing_conversation": form.get("interrupt") == "on",
+        }
         try:
             engagement.send(connector, connector.widget, org, record_id, engagement_id, user, body)
         except WidgetError as exc:
@@ -160,8 +196,15 @@ def template_of(gateway, kind: str | None, account: dict | None, template_id) ->
     """KakaoTalk lists its templates (AR 3.11); WhatsApp's are not published, so the widget shows the id."""
     if gateway is None or kind != "kakaotalk" or not account or not str(template_id or "").isdigit():
         return None
-    answer = alc.call(gateway, "POST", "/v1/kakaotalk/templates",
-                      json={"account_id": account["id"], "id": int(template_id)}) or {}  # fmt: skip
+    answer = (
+        alc.call(
+            gateway,
+            "POST",
+            "/v1/kakaotalk/templates",
+            json={"account_id": account["id"], "id": int(template_id)},
+        )
+        or {}
+    )
     return next(iter(answer.get("data") or []), None)
 
 

@@ -25,7 +25,9 @@ TEXT = {
         "closed_note": "This conversation is closed. The customer's next message starts a new one.",
         "notice_sent": "Your reply is on its way.",
         "notice_closed": "Reply sent and conversation closed.",
-        "notice_engaged": "Engagement sent. The widget switches to the conversation when the customer answers.",
+        "notice_engaged": (
+            "Engagement sent. The widget switches to the conversation when the customer answers."
+        ),
         "engagement": "Engagement",
         "engagement_intro": "This Case has no conversation yet: start one with an approved template.",
         "channel": "Channel",
@@ -41,7 +43,9 @@ TEXT = {
         "interrupt": "Interrupt an ongoing conversation",
         "send_engagement": "Send engagement",
         "no_engagement": "No engagement is linked to this Case.",
-        "cannot_engage": "This org cannot engage from here (it must be connected to exactly one Alcméon environment).",
+        "cannot_engage": (
+            "This org cannot engage from here (it must be connected to exactly one Alcméon environment)."
+        ),
         "waiting": "Waiting for the customer's answer…",
         "error": "Something went wrong",
         "error_hint": "Reload the record page to try again.",
@@ -60,13 +64,21 @@ TEXT = {
         "keep_open": "Oui, la laisser ouverte",
         "close_it": "Non, envoyer et fermer",
         "cancel": "Annuler",
-        "read_only": "Vous pouvez lire cette conversation ; y répondre demande le jeu d'autorisations Alcméon Agent.",
-        "closed_note": "Cette conversation est fermée. Le prochain message du client en ouvrira une nouvelle.",
+        "read_only": (
+            "Vous pouvez lire cette conversation ; y répondre demande le jeu d'autorisations Alcméon Agent."
+        ),
+        "closed_note": (
+            "Cette conversation est fermée. Le prochain message du client en ouvrira une nouvelle."
+        ),
         "notice_sent": "Votre réponse est en cours d'envoi.",
         "notice_closed": "Réponse envoyée et conversation fermée.",
-        "notice_engaged": "Engagement envoyé. Le widget passera à la conversation dès que le client répondra.",
+        "notice_engaged": (
+            "Engagement envoyé. Le widget passera à la conversation dès que le client répondra."
+        ),
         "engagement": "Engagement",
-        "engagement_intro": "Cette requête n'a pas encore de conversation : lancez-en une avec un modèle approuvé.",
+        "engagement_intro": (
+            "Cette requête n'a pas encore de conversation : lancez-en une avec un modèle approuvé."
+        ),
         "channel": "Canal",
         "recipient": "Destinataire",
         "template": "Modèle",
@@ -80,7 +92,10 @@ TEXT = {
         "interrupt": "Interrompre une conversation en cours",
         "send_engagement": "Envoyer l'engagement",
         "no_engagement": "Aucun engagement n'est lié à cette requête.",
-        "cannot_engage": "Cette org ne peut pas solliciter d'ici (elle doit être connectée à un seul environnement Alcméon).",
+        "cannot_engage": (
+            "Cette org ne peut pas solliciter d'ici (elle doit être connectée à un seul environnement "
+            "Alcméon)."
+        ),
         "waiting": "En attente de la réponse du client…",
         "error": "Une erreur est survenue",
         "error_hint": "Rechargez la page de l'enregistrement pour réessayer.",

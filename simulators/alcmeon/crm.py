@@ -35,7 +35,9 @@ class MatchingClient:
         self.env = env
 
     def location(self) -> tuple[str, str] | None:
-        """(connector base URL, environment name) from the first application whose webhook is a connector's."""
+        """(connector base URL, environment name) from the first application whose webhook is the connector's.
+
+        None when no application notifies a connector (a bare environment)."""
         for app in self.env.store.all("SELECT webhook_url FROM applications ORDER BY id"):
             found = NOTIFY_URL.match(app["webhook_url"] or "")
             if found:

@@ -1,5 +1,4 @@
-"""The environment's own screens: agent login, team inboxes, the conversation view with the Salesforce cloud,
-and the embed page. Server-rendered HTML, not Alcméon's API."""
+"""The environment's screens (not Alcméon's API): sign-in, team inboxes, conversation view, embed page."""
 
 # An agent signs in by choosing their account (the fake's agents have no passwords); a cookie signed
 # with the application secret keeps them. Agent acts go through the same domain calls as the
@@ -43,8 +42,14 @@ def pages_blueprint(env) -> Blueprint:
             "SELECT t.id, t.name, (SELECT COUNT(*) FROM tasks k WHERE k.team_id = t.id AND k.state NOT IN"
             " ('archived', 'archived-auto')) AS pending FROM teams t ORDER BY t.id"
         )
-        return render_template(template, agent=agent, teams=teams, instance=env.instance_id,
-                               mine=set(loads(agent["teams"], [])), **values)  # fmt: skip
+        return render_template(
+            template,
+            agent=agent,
+            teams=teams,
+            instance=env.instance_id,
+            mine=set(loads(agent["teams"], [])),
+            **values,
+        )
 
     def back(conversation_id: int, **extra):
         return redirect(url_for("alcmeon_pages.conversation", conversation_id=conversation_id, **extra), 303)
@@ -90,12 +95,14 @@ def pages_blueprint(env) -> Blueprint:
         rows = env.store.all(
             "SELECT k.id AS task_id, k.state, k.assignee_id, c.id AS conversation_id, c.status, m.content,"
             " m.authored_at, u.name AS customer, u.user_id, a.type AS channel, g.name AS assignee"
-            " FROM tasks k JOIN conversations c ON c.id = k.conversation_id JOIN messages m ON m.id = k.message_id"
+            " FROM tasks k JOIN conversations c ON c.id = k.conversation_id"
+            " JOIN messages m ON m.id = k.message_id"
             " JOIN social_users u ON u.id = c.social_user_id JOIN social_accounts a ON a.id = c.account_id"
             " LEFT JOIN agents g ON g.id = k.assignee_id"
-            " WHERE k.team_id = ? AND k.state NOT IN ('archived', 'archived-auto') ORDER BY k.id DESC LIMIT 200",
+            " WHERE k.team_id = ? AND k.state NOT IN ('archived', 'archived-auto')"
+            " ORDER BY k.id DESC LIMIT 200",
             team_id,
-        )  # fmt: skip
+        )
         for row in rows:
             row["when"] = page_text.utc(row["authored_at"])
         return render("inbox_team.html", agent, team=current, rows=rows)
@@ -105,10 +112,11 @@ def pages_blueprint(env) -> Blueprint:
         agent = signed_in()
         rows = env.store.all(
             "SELECT c.id, c.status, c.opened_at, c.team_id, u.name AS customer, u.user_id, a.type AS channel,"
-            " a.name AS account, t.name AS team FROM conversations c JOIN social_users u ON u.id = c.social_user_id"
+            " a.name AS account, t.name AS team FROM conversations c"
+            " JOIN social_users u ON u.id = c.social_user_id"
             " JOIN social_accounts a ON a.id = c.account_id LEFT JOIN teams t ON t.id = c.team_id"
             " ORDER BY c.id DESC LIMIT 100"
-        )  # fmt: skip
+        )
         for row in rows:
             row["when"] = page_text.utc(row["opened_at"])
             row["state"] = env.inbox.view(env.inbox.conversation_row(row["id"]))["status"]
@@ -130,11 +138,18 @@ def pages_blueprint(env) -> Blueprint:
             cloud["candidates"] = crm.candidates(account_id, user_id, cloud["term"] or user_id)
         user = env.directory.social_user(view["social_user"]["id"])
         return render(
-            "inbox_conversation.html", agent, view=view, messages=messages(env, conversation_id, None, None),
-            cloud=cloud, consent=env.engagement.has_consent(account_id, user_id), user=user,
-            profile=profile_fields(env, user["group_id"]), create_fields=CREATE_FIELDS,
-            notice=request.args.get("notice"), error=request.args.get("error"),
-        )  # fmt: skip
+            "inbox_conversation.html",
+            agent,
+            view=view,
+            messages=messages(env, conversation_id, None, None),
+            cloud=cloud,
+            consent=env.engagement.has_consent(account_id, user_id),
+            user=user,
+            profile=profile_fields(env, user["group_id"]),
+            create_fields=CREATE_FIELDS,
+            notice=request.args.get("notice"),
+            error=request.args.get("error"),
+        )
 
     def act(conversation_id: int, work) -> object:
         agent = signed_in()
@@ -177,8 +192,11 @@ def pages_blueprint(env) -> Blueprint:
         answer = call(view["account"]["id"], view["social_user"]["user_id"])
         if not answer.ok:
             return back(conversation_id, error=answer.problem)
-        return back(conversation_id, notice=f"Linked to Salesforce {answer.body.get('object', 'Contact')}"
-                                            f" {answer.body.get('contact_id')}.")  # fmt: skip
+        return back(
+            conversation_id,
+            notice=f"Linked to Salesforce {answer.body.get('object', 'Contact')}"
+            f" {answer.body.get('contact_id')}.",
+        )
 
     @bp.post("/inbox/conversations/<id:conversation_id>/bind")
     def bind(conversation_id: int):
@@ -206,10 +224,11 @@ def profile_fields(env, group_id: int) -> list[dict]:
 def messages(env, conversation_id: int, zone: str | None, language: str | None) -> list[dict]:
     rows = env.store.all(
         "SELECT m.direction, m.content, m.authored_at, m.is_private, g.name AS agent, u.name AS customer"
-        " FROM messages m LEFT JOIN agents g ON g.id = m.agent_id LEFT JOIN social_users u ON u.id = m.social_user_id"
+        " FROM messages m LEFT JOIN agents g ON g.id = m.agent_id"
+        " LEFT JOIN social_users u ON u.id = m.social_user_id"
         " WHERE m.conversation_id = ? ORDER BY m.id",
         conversation_id,
-    )  # fmt: skip
+    )
     for row in rows:
         row["when"] = (
             page_text.when(row["authored_at"], zone, language) if zone else page_text.utc(row["authored_at"])
@@ -232,12 +251,17 @@ def embed_page(env, token: str):
     except NotFound:
         return render_template("embed.html", t=words, lang=language, view=None, embed=row), 404
     return render_template(
-        "embed.html", t=words, lang=language, view=view, embed=row, zone=zone,
+        "embed.html",
+        t=words,
+        lang=language,
+        view=view,
+        embed=row,
+        zone=zone,
         messages=messages(env, conversation_id, zone, language),
-    )  # fmt: skip
+    )
 
 
 def register_pages(app: Flask, env) -> None:
-    """Add the screens; the styled embed page serves the route of routes_messaging.py (same URL, same rules)."""
+    """Add the screens; the styled embed page serves routes_messaging.py's route (same URL, same rules)."""
     app.register_blueprint(pages_blueprint(env))
     app.view_functions["alcmeon_messaging.embed_page"] = lambda token: embed_page(env, token)

@@ -1,4 +1,4 @@
-"""Engagement from the widget on a Case in a real browser: template, variables, consent, send, then the switch."""
+"""Engagement from the widget on a Case in a real browser: template, variables, consent, send, switch."""
 
 from __future__ import annotations
 
@@ -19,10 +19,21 @@ ACCOUNT = "Brand KakaoTalk"
 
 def _template(rt) -> int:
     handle = rt.env(ENV)
-    seeded = handle.session.post(f"{handle.url}/_sim/seed", json={"templates": [{
-        "channel": "kakaotalk", "name": "order_shipped", "category": "alimtalk", "language": "en",
-        "body": "Hello {{name}}, your order {{order}} has shipped.", "account_id": rt.account_id(ENV, ACCOUNT),
-    }]})  # fmt: skip
+    seeded = handle.session.post(
+        f"{handle.url}/_sim/seed",
+        json={
+            "templates": [
+                {
+                    "channel": "kakaotalk",
+                    "name": "order_shipped",
+                    "category": "alimtalk",
+                    "language": "en",
+                    "body": "Hello {{name}}, your order {{order}} has shipped.",
+                    "account_id": rt.account_id(ENV, ACCOUNT),
+                }
+            ]
+        },
+    )
     seeded.raise_for_status()
     return seeded.json()["templates"][0]["id"]
 
@@ -30,11 +41,15 @@ def _template(rt) -> int:
 def _engagement(rt, phone: str, template_id: int) -> tuple[str, str]:
     client = rt.org(ORG).client()
     case = client.Case.create({"Subject": "Your order", "Origin": "KakaoTalk"})["id"]
-    engagement = client.alcmeon__Engagement__c.create({
-        "alcmeon__Case__c": case, "alcmeon__Sender_Id__c": str(rt.account_id(ENV, ACCOUNT)),
-        "alcmeon__Recipient_Id__c": phone, "alcmeon__Channel__c": "KakaoTalk",
-        "alcmeon__Template_Id__c": str(template_id),
-    })["id"]  # fmt: skip
+    engagement = client.alcmeon__Engagement__c.create(
+        {
+            "alcmeon__Case__c": case,
+            "alcmeon__Sender_Id__c": str(rt.account_id(ENV, ACCOUNT)),
+            "alcmeon__Recipient_Id__c": phone,
+            "alcmeon__Channel__c": "KakaoTalk",
+            "alcmeon__Template_Id__c": str(template_id),
+        }
+    )["id"]
     return case, engagement
 
 
@@ -52,8 +67,11 @@ def test_an_engagement_is_sent_then_the_widget_switches_to_the_conversation(page
     expect(card.locator(".template")).to_have_text("Hello {{name}}, your order {{order}} has shipped.")
     expect(card.get_by_role("button", name="Send engagement")).to_have_count(0)  # ENG-03
 
-    consented = rt.env(ENV).ext("POST", "/customers/consent", json={
-        "account_id": rt.account_id(ENV, ACCOUNT), "user_id": phone, "given": True})  # fmt: skip
+    consented = rt.env(ENV).ext(
+        "POST",
+        "/customers/consent",
+        json={"account_id": rt.account_id(ENV, ACCOUNT), "user_id": phone, "given": True},
+    )
     consented.raise_for_status()
     page.reload()
     card = page.frame_locator("iframe.widget").locator(f"[data-engagement='{engagement}']")

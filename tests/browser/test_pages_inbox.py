@@ -1,4 +1,4 @@
-"""The Alcméon inbox in a real browser: team inbox, conversation view, the Salesforce cloud and the 360 view."""
+"""The Alcméon inbox in a real browser: team inbox, conversation view, Salesforce cloud, 360 view."""
 
 from __future__ import annotations
 
@@ -30,12 +30,26 @@ def test_a_match_from_the_alcmeon_cloud_turns_it_blue_and_shows_on_the_salesforc
     rt = pages_topology
     message, record = synced(rt, "Brand WhatsApp", "33612345678", "Hola, ¿mi pedido?", name="Ana Lopez")
     client = rt.org(ORG).client()
-    contact = client.Contact.create({"FirstName": "Ana", "LastName": "Lopez", "MobilePhone": "+33 6 12 34 56 78",
-                                     "Email": "ana@example.com", "MailingCity": "Lyon"})["id"]  # fmt: skip
+    contact = client.Contact.create(
+        {
+            "FirstName": "Ana",
+            "LastName": "Lopez",
+            "MobilePhone": "+33 6 12 34 56 78",
+            "Email": "ana@example.com",
+            "MailingCity": "Lyon",
+        }
+    )["id"]
     client.Contact.create({"LastName": "Other", "MobilePhone": "+33 6 99 99 99 99"})
     client.Task.create({"WhoId": contact, "Subject": "Call back about the refund", "Status": "Not Started"})
-    client.Event.create({"WhoId": contact, "Subject": "Store visit", "StartDateTime": "2026-12-01T09:00:00.000+0000",
-                         "EndDateTime": "2026-12-01T10:00:00.000+0000", "Location": "Lyon"})  # fmt: skip
+    client.Event.create(
+        {
+            "WhoId": contact,
+            "Subject": "Store visit",
+            "StartDateTime": "2026-12-01T09:00:00.000+0000",
+            "EndDateTime": "2026-12-01T10:00:00.000+0000",
+            "Location": "Lyon",
+        }
+    )
 
     page = new_page()
     _sign_in(page, rt, f"/inbox/teams/{rt.team_id(ENV, 'Salesforce agents')}")

@@ -66,7 +66,7 @@ def test_a_reply_from_the_widget_on_a_case_arrives_in_alcmeon(pages_topology, ne
 
 
 def test_two_users_see_the_widget_in_their_own_language_and_time_zone(pages_topology, new_page):
-    """WIDGET-03: French in Tokyo and English in New York, on the same Case; other languages fall back to English."""
+    """WIDGET-03: French in Tokyo and English in New York on one Case; others fall back to English."""
     rt = pages_topology
     set_user(rt, "integration", LanguageLocaleKey="fr", LocaleSidKey="fr_FR", TimeZoneSidKey="Asia/Tokyo")
     set_user(rt, "agent", LanguageLocaleKey="en_US", TimeZoneSidKey="America/New_York")
@@ -101,7 +101,7 @@ def test_two_users_see_the_widget_in_their_own_language_and_time_zone(pages_topo
 
 
 def test_a_widget_url_without_a_valid_signature_is_refused(pages_topology, new_page):
-    """The widget trusts only what the org signed: a tampered user id gets the error page, not the conversation."""
+    """The widget trusts only what the org signed: a tampered user id gets the error page."""
     rt = pages_topology
     _, case = _case_with_conversation(rt, "33655550000", "Noe Garnier")
     page = new_page()
