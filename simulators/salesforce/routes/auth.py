@@ -6,7 +6,7 @@ import html
 import json
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from .. import errors
 from ..auth import OAuthError
@@ -126,3 +126,44 @@ def soap_login(version: str):
         "</userInfo></result></loginResponse></soapenv:Body></soapenv:Envelope>"
     )
     return Response(body, 200, headers={"Content-Type": "text/xml; charset=utf-8"})
+
+
+def _identity() -> Response:
+    """Who the session belongs to, as the OpenID userinfo and identity URLs tell it (SC 3.1 `id`)."""
+    the_org = org()
+    user = the_org.records.row(the_org.schema.get("User"), g.session.user_id)
+    base = _instance_url()
+    body = {
+        "sub": f"{base}/id/{the_org.id}/{user['Id']}",
+        "user_id": user["Id"],
+        "organization_id": the_org.id,
+        "preferred_username": user["Username"],
+        "nickname": user["Alias"],
+        "name": user["Name"],
+        "email": user["Email"],
+        "email_verified": True,
+        "given_name": user["FirstName"],
+        "family_name": user["LastName"],
+        "zoneinfo": user["TimeZoneSidKey"],
+        "locale": user["LocaleSidKey"],
+        "language": user["LanguageLocaleKey"],
+        "active": bool(user["IsActive"]),
+        "user_type": "STANDARD",
+        "urls": {
+            "rest": f"{base}/services/data/v{{version}}/",
+            "sobjects": f"{base}/services/data/v{{version}}/sobjects/",
+        },
+    }
+    return Response(json.dumps(body), 200, mimetype="application/json")
+
+
+@bp.route("/services/oauth2/userinfo", methods=["GET", "POST"])
+def userinfo():
+    return _identity()
+
+
+@bp.get("/id/<org_id>/<user_id>")
+def identity(org_id: str, user_id: str):
+    if org_id != org().id or user_id != g.session.user_id:
+        raise errors.NotFound("The requested resource does not exist")
+    return _identity()

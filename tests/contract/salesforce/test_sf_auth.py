@@ -153,3 +153,25 @@ def test_refresh_token_survives_a_restart_and_can_be_revoked(sf_org_factory, tmp
         == 200
     )
     assert session.post(second.token_url, data=form).json()["error"] == "invalid_grant"
+
+
+def test_userinfo_and_identity_url_name_the_sessions_user(sf_org):
+    session = sf_org.session()
+    answer = session.post(
+        sf_org.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": sf_org.app.client_id,
+            "client_secret": sf_org.app.client_secret,
+        },
+    ).json()
+    headers = {"Authorization": f"Bearer {answer['access_token']}"}
+    info = session.get(f"{sf_org.instance_url}/services/oauth2/userinfo", headers=headers).json()
+    assert info["user_id"] == sf_org.org.integration_user_id and info["organization_id"] == sf_org.org.id
+    assert (info["preferred_username"], info["zoneinfo"], info["language"]) == (
+        sf_org.user.username,
+        "Europe/Paris",
+        "en_US",
+    )
+    assert session.get(answer["id"], headers=headers).json()["sub"] == answer["id"]
+    assert session.get(f"{sf_org.instance_url}/services/oauth2/userinfo").status_code == 401
