@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import write
+from conn_helpers import write
 from test_conn_widget_backend import grant, signed, user_id, widget
 
 from connector.launch import wait_until

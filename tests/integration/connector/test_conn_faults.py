@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import clear_org_faults, org_fault, org_journal, route, write
+from conn_helpers import clear_org_faults, org_fault, org_journal, route, write
 
 ENV, ORG = "brand", "main"
 UPSERTS = r"/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import route, write
+from conn_helpers import route, write
 
 from connector.launch import wait_until
 from simulators.salesforce.running import trusting_session

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import close, route, write
+from conn_helpers import close, route, write
 
 from connector.launch import wait_until
 

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 
 import yaml
-from conftest import org_fault, route, write
+from conn_helpers import org_fault, route, write
 
 from connector.launch import wait_until
 from connector.pytest_fixtures import scenario_path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import close, match, reply, route, write
+from conn_helpers import close, match, reply, route, write
 
 ENV, ORG = "brand", "main"
 

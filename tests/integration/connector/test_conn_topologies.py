@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import match, reply, route, write
+from conn_helpers import match, reply, route, write
 
 from connector.launch import wait_until
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import route, write
+from conn_helpers import route, write
 
 from connector.launch import wait_until
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import route, write
+from conn_helpers import route, write
 
 from connector.signatures import callout_signature, webhook_signature
 from simulators.salesforce.running import trusting_session

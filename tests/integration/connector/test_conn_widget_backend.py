@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import route, write
+from conn_helpers import route, write
 
 from connector.widget import widget_signature
 from simulators.salesforce.running import trusting_session

@@ -1,8 +1,6 @@
-"""Fixtures and helpers for the connector's integration tests: whole topologies over HTTPS, no sleeps."""
+"""Helpers for the connector's integration tests (a uniquely named module: `conftest` clashes across folders)."""
 
 from __future__ import annotations
-
-from connector.pytest_fixtures import topology, topology_clock, topology_factory  # noqa: F401
 
 
 def write(rt, env: str, account: str, user: str, text: str = "Hello", **extra) -> dict:
