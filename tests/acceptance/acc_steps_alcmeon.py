@@ -137,11 +137,12 @@ def customer_receives(world: World, customer: str, text: str):
     conversation_id = known.last["conversation_id"]
 
     def delivered():
-        actions = handle.session.get(f"{handle.url}/actions/conversations/{conversation_id}").json()
-        answers = [a for a in actions if a["type"] == "answer" and (a.get("data") or {}).get("text") == text]
-        executed = [a for a in actions if a["type"] == "execute-answer"
-                    and (a.get("data") or {}).get("status", "success") == "success"]  # fmt: skip
-        return answers and executed
+        tasks = handle.session.get(f"{handle.url}/actions/conversations/{conversation_id}").json()
+        actions = [a for task in tasks for a in task["actions"]]
+        answers = {a["id"] for a in actions if a["type"] == "answer"
+                   and any(x.get("content") == text for x in (a.get("data") or {}).get("answers", []))}  # fmt: skip
+        return any(a["type"] == "execute-answer" and (a.get("data") or {}).get("answer_action_id") in answers
+                   and (a.get("data") or {}).get("answer_status") == "ok" for a in actions)  # fmt: skip
 
     wait_until(delivered, TIMEOUT, 0.05, f"{text!r} sent to {customer}")
 

@@ -207,6 +207,7 @@ def channel_data(world: World, customer: str, text: str):
 
 
 # -- Cases (customer automation) --------------------------------------------------------------------
+@given(re(WHO + r'\'s conversation arrives as a Case in the "(?P<queue>\w+)" queue'))
 @then(re(WHO + r'\'s conversation arrives as a Case in the "(?P<queue>\w+)" queue'))
 def case_in_queue(world: World, customer: str, queue: str):
     org = world.org_of_queue(queue)
