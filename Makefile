@@ -4,12 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TOPOLOGY ?= one-to-one
+DURATION ?= 0
+RATE ?= 5
+SEED ?= 1
 PORT ?= 8443
 N ?= auto
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install test simulate bench lint clean
+.PHONY: install test simulate rules bench lint clean
 
 # Browser tests drive Debian's chromium through Playwright; install it once when missing (we are root).
 $(CHROMIUM):
@@ -26,8 +29,16 @@ install: $(STAMP)
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q -n $(N)
 
+# The whole topology in one process with live traffic (Ctrl-C stops it); HEADLESS=1 prints a summary and
+# fails when an invariant does not hold. `alcsim serve salesforce --port $(PORT)` serves a lone org.
 simulate: $(STAMP)
-	$(BIN)/alcsim serve salesforce --port $(PORT)
+	$(BIN)/python -m connector.simulate --topology scenarios/$(TOPOLOGY).yaml --duration $(DURATION) \
+		--rate $(RATE) --seed $(SEED) $(if $(HEADLESS),--headless)
+
+# The acceptance suite (reports/cucumber.json, reports/acceptance.html), then each rule with its scenarios.
+rules: $(STAMP)
+	-$(BIN)/pytest -q -n $(N) tests/acceptance
+	$(BIN)/python -m connector.coverage coverage
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

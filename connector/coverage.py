@@ -178,3 +178,20 @@ def coverage_command(rules_path: Path, features: Path, report: Path, as_json: bo
         if strays:
             click.echo("Tags naming no rule: " + ", ".join(strays))
     sys.exit(1 if missing or strays else 0)
+
+
+@rules_cli.command("report")
+@click.option("--report", type=click.Path(exists=True, path_type=Path), default=REPORT, show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=REPORT.parent / "acceptance.html", show_default=True
+)
+def report_command(report: Path, out: Path) -> None:
+    """Write the HTML living documentation from the Cucumber JSON of the last run."""
+    from .living_doc import render
+
+    out.write_text(render(json.loads(report.read_text(encoding="utf-8")), FEATURES), encoding="utf-8")
+    click.echo(str(out))
+
+
+if __name__ == "__main__":
+    rules_cli()

@@ -275,3 +275,7 @@ def simulate(topology_name: str, duration: float, rate: float, seed: int, headle
         simulation.stop.set()
         rt.stop()
     sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    simulate()

@@ -43,6 +43,7 @@ Feature: Answering social conversations from Salesforce with the conversation wi
   @WIDGET-04
   Scenario Outline: The agent's Alcméon rights follow their Salesforce permissions
     Given the "one-to-one" topology is running
+    And the Salesforce agent of the "main" org has no Alcméon permission set
     And the Salesforce agent of the "main" org has the "<permission set>" permission set
     And Léa writes "Hello" on "Brand WhatsApp"
     And an Alcméon agent routes Léa's message to the "Salesforce agents" team
@@ -58,6 +59,7 @@ Feature: Answering social conversations from Salesforce with the conversation wi
   @WIDGET-04
   Scenario: An agent without an Alcméon permission can read but not answer
     Given the "one-to-one" topology is running
+    And the Salesforce agent of the "main" org has no Alcméon permission set
     And Léa writes "Hello" on "Brand WhatsApp"
     And an Alcméon agent routes Léa's message to the "Salesforce agents" team
     When the Salesforce agent answers "Hello Léa" from the widget on Léa's conversation record

@@ -36,13 +36,31 @@ def _target(world: World, customer: str, what: str) -> tuple[str, str]:
 
 
 # -- the Salesforce agent --------------------------------------------------------------------------------
+def _assignments(world: World, org: str) -> list[dict]:
+    agent = _agent(world, org)["Id"]
+    return world.admin_client(org).query(
+        f"SELECT Id, PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '{agent}'"
+    )["records"]
+
+
 @given(re(r"the Salesforce agent of the " + ORG + r' org has the "(?P<permission_set>\w+)" permission set'))
 def permission_set(world: World, org: str, permission_set: str):
+    if any(a["PermissionSet"]["Name"] == permission_set for a in _assignments(world, org)):
+        return
     sf = world.admin_client(org)
     found = sf.query(f"SELECT Id FROM PermissionSet WHERE Name = '{permission_set}'")["records"]
     sf.PermissionSetAssignment.create(
         {"AssigneeId": _agent(world, org)["Id"], "PermissionSetId": found[0]["Id"]}
     )
+
+
+@given(re(r"the Salesforce agent of the " + ORG + r" org has no Alcméon permission set"))
+def no_permission_set(world: World, org: str):
+    sf = world.admin_client(org)
+    for assignment in _assignments(world, org):
+        if assignment["PermissionSet"]["Name"].startswith("Alcmeon_"):
+            sf.PermissionSetAssignment.delete(assignment["Id"])
+    assert not [a for a in _assignments(world, org) if a["PermissionSet"]["Name"].startswith("Alcmeon_")]
 
 
 @given(
