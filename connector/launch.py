@@ -26,6 +26,7 @@ from simulators.salesforce.running import RunningOrg, start_org, trusting_sessio
 from . import bootstrap
 from .service import Connector
 from .topology import Topology
+from .widget_pages import widget_url_template
 
 
 def org_config(topology: Topology, name: str, connector_url: str) -> OrgConfig:
@@ -42,8 +43,13 @@ def org_config(topology: Topology, name: str, connector_url: str) -> OrgConfig:
         "users": [
             {"username": f"integration@{slug}.alcsim.example", "first_name": "Integration", "last_name": "User"},
             # A Salesforce agent: changes by anyone but the integration user are reported by the package.
+            # It holds no Alcméon permission set, so its widget is read-only (WIDGET-04) until one is granted.
             {"username": f"agent@{slug}.alcsim.example", "first_name": "Sam", "last_name": "Agent"},
+            # A French-speaking agent who may answer, so demos show the widget following the user.
+            {"username": f"agent.fr@{slug}.alcsim.example", "first_name": "Camille", "last_name": "Martin",
+             "language": "fr", "locale": "fr_FR", "timezone": "Europe/Paris", "permission_sets": ["Alcmeon_Agent"]},
         ],
+        "widget_url": widget_url_template(connector_url, org.name),
         "connected_apps": [{"name": "Alcmeon", "client_id": org.client_id, "client_secret": org.client_secret}],
         "queues": [{"name": q.name, "developer_name": q.developer_name, "sobjects": q.sobjects} for q in org.queues],
         "package_callouts": callouts,

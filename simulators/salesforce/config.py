@@ -80,7 +80,8 @@ class OrgConfig:
     package_callouts: list[PackageCallout] = field(default_factory=list)
     automations: Automations = field(default_factory=Automations)
     # The Alcméon widget on Conversation and Case pages: a URL template with {org_id}, {record_id},
-    # {user_id} and {session_id}, served by the connector (WIDGET-01, WIDGET-02).
+    # {user_id}, {session_id}, {issued_at} and {signature} (HMAC of org, user, record and time with the
+    # first package callout secret), served by the connector (WIDGET-01, WIDGET-02).
     widget_url: str | None = None
     journal_capacity: int = 5000  # requests kept by the admin journal; raise it for long benches
 
