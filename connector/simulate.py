@@ -235,7 +235,9 @@ def simulate(topology_name: str, duration: float, rate: float, seed: int, headle
     topology = load(topology_path(topology_name))
     if free_ports:
         topology.with_free_ports()
-    console = Console(stderr=False)
+    console = Console()
+    if not console.is_terminal:  # a CI log: wide enough for every column
+        console = Console(width=150)
     observed = Observed()
     rt = start_topology(topology)
     simulation = Simulation(rt, seed, observed)

@@ -83,6 +83,7 @@ def poll(rt, observed: Observed) -> None:
         callouts = _reported_changes(running)
         with observed.lock:
             counters = observed.orgs.setdefault(name, OrgCounters())
+            before = (counters.records, counters.cases, counters.errors_pending)
             counters.records = len(records)
             counters.open_records = sum(1 for r in records if r["alcmeon__Status__c"] == "OPEN")
             counters.matched = sum(1 for r in records if r["alcmeon__Contact__c"] or r["alcmeon__Account__c"])
@@ -91,6 +92,12 @@ def poll(rt, observed: Observed) -> None:
             counters.errors_pending = errors.get(name, 0)
             counters.api_max = limits["Max"]
             counters.api_used = limits["Max"] - limits["Remaining"]
+            after = (counters.records, counters.cases, counters.errors_pending)
+        for label, was, now in zip(
+            ("synced record", "Case", "sync error pending"), before, after, strict=True
+        ):
+            if now > was:
+                observed.event(name, f"+{now - was} {label}{'s' if now - was > 1 else ''} (now {now})")
     with observed.lock:
         observed.jobs = dict(jobs)
 
