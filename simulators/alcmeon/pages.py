@@ -262,6 +262,5 @@ def embed_page(env, token: str):
 
 
 def register_pages(app: Flask, env) -> None:
-    """Add the screens; the styled embed page serves routes_messaging.py's route (same URL, same rules)."""
+    """Add the screens; routes_messaging.py's `/embed/<token>` route renders `embed_page` below."""
     app.register_blueprint(pages_blueprint(env))
-    app.view_functions["alcmeon_messaging.embed_page"] = lambda token: embed_page(env, token)

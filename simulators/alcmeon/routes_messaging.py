@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import html
 import mimetypes
 
 from flask import Blueprint, jsonify, request
 
 from .errors import AlcmeonError, BadRequest, Forbidden, NotFound, ReasonError
 from .http import guarded, next_page_url
+from .pages import embed_page as styled_embed_page
 from .validation import MAX_ID, json_body, query_int
 
 EMBED_LIFETIME_SECONDS = 8 * 3600  # AR 3.9: valid up to eight hours
@@ -96,13 +96,7 @@ def messaging_blueprint(env) -> Blueprint:
 
     @bp.get("/embed/<token>")
     def embed_page(token: str):
-        row = env.store.one("SELECT * FROM embeds WHERE token = ?", token[:100])
-        if row is None or row["expires_at"] <= env.clock.timestamp():
-            raise Forbidden("embed-expired", "this embed url is unknown or has expired")
-        conversation_id = row["conversation_id"]
-        if conversation_id is None:
-            conversation_id = env.inbox.task(row["task_id"])["conversation_id"]
-        return _page(env, conversation_id, row), 200, {"Content-Type": "text/html; charset=utf-8"}
+        return styled_embed_page(env, token)  # styled and localised with the other screens (pages.py)
 
     # Templates and sends (AR 3.11).
     @bp.post("/v1/kakaotalk/templates")
@@ -260,23 +254,3 @@ def _embed(env, body: dict) -> dict:
             permission, env.clock.timestamp() + EMBED_LIFETIME_SECONDS,
         )  # fmt: skip
     return {"url": f"{env.base_url}/embed/{token}", "account_id": agent["id"]}
-
-
-def _page(env, conversation_id: int, embed: dict) -> str:
-    """A plain page for now; the pages issue styles it."""
-    try:
-        view = env.inbox.view(env.inbox.conversation_row(conversation_id))
-    except NotFound:
-        return "<!doctype html><title>Conversation</title><p>Conversation not found.</p>"
-    rows = env.store.all(
-        "SELECT direction, content, authored_at FROM messages WHERE conversation_id = ? ORDER BY id",
-        conversation_id,
-    )
-    items = "".join(f'<li class="{r["direction"]}">{html.escape(r["content"] or "")}</li>' for r in rows)
-    user = html.escape(view["social_user"]["name"] or "")
-    return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Conversation with {user}</title></head>"
-        f"<body data-permission='{html.escape(embed['permission'])}' data-conversation='{conversation_id}'>"
-        f"<h1>Conversation with {user}</h1><p>{html.escape(view['account']['type'])} · {view['status']}</p>"
-        f"<ul>{items}</ul></body></html>"
-    )
