@@ -15,6 +15,19 @@ from pathlib import Path
 
 from . import coverage as cov
 
+ORDER = [
+    "package",
+    "sync",
+    "update",
+    "matching",
+    "view360",
+    "widget",
+    "engagement",
+    "workflows",
+    "topologies",
+    "platform",
+]  # the capabilities in the order a reader meets them
+
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2733;padding:0 1rem}
 h1{margin-bottom:.2rem} h2{border-bottom:2px solid #d8dee6;padding-bottom:.2rem;margin-top:2.2rem}
@@ -83,8 +96,9 @@ def _scenario(info: cov.ScenarioInfo, elements: list[dict]) -> str:
     parts = [f'<details><summary class="{css}">{cov.MARK[info.status]} {_e(info.name)}{_tags(info.tags)}'
              f" <small>({_e(info.status)})</small></summary>"]  # fmt: skip
     for element in elements or []:
-        if len(elements) > 1:
-            parts.append(f"<div><em>{_e(element['name'])}</em></div>")
+        if len(elements) > 1:  # an outline: name the example by its values (pytest's id)
+            example = element["id"].partition("[")[2].rstrip("]") or element["name"]
+            parts.append(f"<div><em>Example: {_e(example)}</em></div>")
         parts.append('<ol class="steps">')
         for step in element.get("steps", []):
             result = step.get("result", {})
@@ -123,7 +137,9 @@ def render(report: list[dict], features_dir: Path, rules_path: Path = cov.RULES)
         folder = Path(info.uri).parent.name
         by_folder.setdefault(folder, {}).setdefault(info.uri, []).append(info)
     descriptions = {f["uri"]: f.get("description", "") for f in report}
-    for folder, features in sorted(by_folder.items()):
+    for folder, features in sorted(
+        by_folder.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else 99, kv[0])
+    ):
         out.append(f"<h2>{_e(folder.capitalize())}</h2>")
         for uri, infos in features.items():
             out.append(f'<div class="feature"><h3>{_e(infos[0].feature)} <small>{_e(uri)}</small></h3>')
