@@ -12,9 +12,9 @@ from connector.simulate import simulate
 from connector.simulate_state import check_invariants
 
 TOPOLOGIES = sorted(p.stem for p in (Path(__file__).resolve().parents[3] / "scenarios").glob("*.yaml"))
-# Seconds of traffic per topology in the suite (the 20 s runs of issue 6 are `make simulate HEADLESS=1
-# DURATION=20`, kept out of the suite's time budget).
-DURATION = "4"
+# Seconds of traffic per topology: issue 6 asks for 20 s headless on each topology in CI (`.ci/run` runs
+# `make test`, so they are in the suite; about 25 s each with start-up and the checks).
+DURATION = "20"
 
 
 @pytest.mark.parametrize("name", TOPOLOGIES)
