@@ -22,7 +22,10 @@ def _pytest(workers: str | None) -> dict:
     seconds = round(time.perf_counter() - started, 1)
     tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]
     counts = {kind: int(n) for n, kind in SUMMARY.findall(tail)}
-    return {"wall_seconds": seconds, "exit_code": done.returncode, "outcome": counts}
+    failed = [
+        line.split(" ", 1)[1] for line in done.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))
+    ]
+    return {"wall_seconds": seconds, "exit_code": done.returncode, "outcome": counts, "failed": failed}
 
 
 def run(results: dict) -> None:

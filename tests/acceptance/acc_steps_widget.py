@@ -173,7 +173,7 @@ def case_with_engagement(
     values = {"alcmeon__Case__c": case_id, "alcmeon__Sender_Id__c": str(world.rt.account_id(env, account)),
               "alcmeon__Recipient_Id__c": f"+{known.user_id}", "alcmeon__Channel__c": channel,
               "alcmeon__Template_Id__c": str(world.seen.get("templates", {}).get(template, 1))}  # fmt: skip
-    world.seen["engagement"] = (org, case_id, agent.__getattr__(ENGAGEMENT).create(values)["id"])
+    world.seen["engagement"] = (org, case_id, getattr(agent, ENGAGEMENT).create(values)["id"])
     world.seen.setdefault("cases", {})[customer] = (org, case_id)
 
 
@@ -196,7 +196,7 @@ def send_engagement(world: World, interrupt: str | None):
 @then(re(r'the engagement is "(?P<status>Sent|Failed)"(?P<details> with its sending details)?'))
 def engagement_status(world: World, status: str, details: str | None):
     org, _case, engagement = world.seen["engagement"]
-    row = world.admin_client(org).__getattr__(ENGAGEMENT).get(engagement)
+    row = getattr(world.admin_client(org), ENGAGEMENT).get(engagement)
     assert row["alcmeon__Status__c"] == status, (row, world.seen["send"].text)
     if details:
         assert (
@@ -242,7 +242,7 @@ def engagement_channel_refused(world: World, channel: str):
     values = {"alcmeon__Case__c": case_id, "alcmeon__Sender_Id__c": "1", "alcmeon__Recipient_Id__c": "33600000000",
               "alcmeon__Channel__c": channel}  # fmt: skip
     try:
-        world.admin_client(org).__getattr__(ENGAGEMENT).create(values)
+        getattr(world.admin_client(org), ENGAGEMENT).create(values)
     except SalesforceError as exc:
         assert "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" in str(exc.content), exc.content
     else:
@@ -252,9 +252,9 @@ def engagement_channel_refused(world: World, channel: str):
 @when(re(r"a second engagement is added to " + WHO + r"'s Case and sent from the widget"))
 def second_engagement(world: World, customer: str):
     org, case_id, first = world.seen["engagement"]
-    row = world.admin_client(org).__getattr__(ENGAGEMENT).get(first)
+    row = getattr(world.admin_client(org), ENGAGEMENT).get(first)
     values = {k: row[k] for k in ("alcmeon__Case__c", "alcmeon__Sender_Id__c", "alcmeon__Recipient_Id__c",
                                   "alcmeon__Channel__c", "alcmeon__Template_Id__c")}  # fmt: skip
-    second = world.rt.agent_client(org).__getattr__(ENGAGEMENT).create(values)["id"]
+    second = getattr(world.rt.agent_client(org), ENGAGEMENT).create(values)["id"]
     world.seen["engagement"] = (org, case_id, second)
     send_engagement(world, None)
