@@ -85,7 +85,7 @@ class Simulation:
         for name, handle in self.rt.envs.items():
             session = handle.new_session(auth=handle.credentials)
             self.generators[name] = TrafficGenerator(handle.url, session, seed=f"{self.seed}:{name}",
-                                                     mix={"match": 0})  # fmt: skip
+                                                     mix={"match": 0, "route": 14})  # fmt: skip
             self.sessions[name] = handle.new_session(auth=handle.credentials)
 
     def _agent_on_duty(self, org: str) -> None:
