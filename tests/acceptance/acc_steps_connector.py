@@ -199,11 +199,13 @@ def message_marked(world: World, customer: str, code: str):
 @given(re(r"the " + ORG + r" org shows (?P<count>\d+) errors? pending"))
 @then(re(r"the " + ORG + r" org shows (?P<count>\d+) errors? pending"))
 def errors_pending(world: World, org: str, count: str):
+    """The org's warning icon on the administrator's screen (AR 1.11): errors pending, per org."""
     world.settle()
-    orgs = {o["name"]: o for o in world.rt.admin("GET", "/orgs").json()}
-    wait_until(lambda: {o["name"]: o for o in world.rt.admin("GET", "/orgs").json()}[org]["errors_pending"]
-               == int(count), TIMEOUT, 0.05, f"{count} errors pending")  # fmt: skip
-    assert org in orgs
+
+    def pending():
+        return next(o["errors_pending"] for o in world.rt.admin("GET", "/orgs").json() if o["name"] == org)
+
+    wait_until(lambda: pending() == int(count), TIMEOUT, 0.05, f"{count} errors pending in {org}")
 
 
 @when(re(r"the administrator retries " + WHO + r"'s error"))
