@@ -245,7 +245,8 @@ def simulate(topology_name: str, duration: float, rate: float, seed: int, headle
     problems: list[str] = []
     try:
         simulation.seed_all()
-        for line in urls(rt):
+        links = urls(rt)
+        for line in links:
             console.print(line, highlight=False, soft_wrap=True)
         poller = threading.Thread(target=simulation.poll_forever, name="simulate-poll", daemon=True)
         poller.start()
@@ -255,12 +256,12 @@ def simulate(topology_name: str, duration: float, rate: float, seed: int, headle
                 simulation.run(duration, rate)
             else:
                 with Live(
-                    render(observed, title, [], duration), console=console, refresh_per_second=4
+                    render(observed, title, links, duration), console=console, refresh_per_second=4
                 ) as live:
                     runner = threading.Thread(target=simulation.run, args=(duration, rate), daemon=True)
                     runner.start()
                     while runner.is_alive():
-                        live.update(render(observed, title, [], duration))
+                        live.update(render(observed, title, links, duration))
                         runner.join(0.25)
         except KeyboardInterrupt:
             console.print("stopping…")
