@@ -174,7 +174,23 @@ class World:
                           f"a Case for {name}")  # fmt: skip
 
     def settle(self) -> None:
-        self.rt.wait_idle(TIMEOUT)
+        """Nothing in flight anywhere: notifications delivered, the orgs' package callouts delivered, and
+        no connector job pending or running (RunningTopology.wait_idle alone does not see the last two)."""
+
+        def quiet() -> bool:
+            self.rt.wait_idle(TIMEOUT)
+            jobs = self.rt.admin("GET", "/health").json().get("jobs", {})
+            if jobs.get("pending") or jobs.get("running"):
+                return False
+            for running in self.rt.orgs.values():
+                session = running.session()
+                session.headers["Authorization"] = f"Bearer {running.access_token()}"
+                callouts = session.get(f"{running.instance_url}/_sim/package/callouts").json()["callouts"]
+                if any(c.get("state") not in ("delivered", "failed") for c in callouts):
+                    return False
+            return True
+
+        wait_until(quiet, TIMEOUT, 0.05, "the topology to settle")
 
     # -- connector ----------------------------------------------------------------------------------
     def connector_session(self, env: str | None = None):
