@@ -20,6 +20,7 @@ from simulators.alcmeon.pytest_fixtures import AlcmeonHandle
 from simulators.common.clock import Clock
 from simulators.common.runner import ServerThread
 from simulators.common.tls import local_ca
+from simulators.common.waiting import wait_until  # noqa: F401  (re-exported for tests)
 from simulators.salesforce.config import OrgConfig
 from simulators.salesforce.running import RunningOrg, start_org, trusting_session
 
@@ -247,17 +248,3 @@ def start_topology(topology: Topology, clock: Clock | None = None, data_dir: str
         running.stop()
         raise
     return running
-
-
-def wait_until(check, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
-    """Poll `check()` until it returns something truthy; never a fixed sleep (tests wait on conditions)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        threading.Event().wait(interval)

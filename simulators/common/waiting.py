@@ -1,0 +1,19 @@
+"""Wait on a condition with a timeout: tests and tools poll state, they never sleep a fixed time."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+def wait_until(check, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
+    """Poll `check()` until it returns something truthy, and return that value."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        pause.wait(interval)
