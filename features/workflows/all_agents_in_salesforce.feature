@@ -28,10 +28,10 @@ Feature: A day when every agent replies from Salesforce
   Scenario: Omni-Channel hands queued Cases to the available agent, up to their capacity
     Given the Salesforce agent of the "service" org is a member of the "Social_Cases" queue
     And Léa writes "Bonjour" on "Brand WhatsApp"
-    And Marc writes "Bonsoir" on "Brand Facebook page"
-    And Minho writes "안녕하세요" on "Brand KakaoTalk"
     And Léa's conversation arrives as a Case in the "Social_Cases" queue
+    And Marc writes "Bonsoir" on "Brand Facebook page"
     And Marc's conversation arrives as a Case in the "Social_Cases" queue
+    And Minho writes "안녕하세요" on "Brand KakaoTalk"
     And Minho's conversation arrives as a Case in the "Social_Cases" queue
     When the Salesforce agent of the "service" org is "Available" in Omni-Channel
     Then Léa's Case is assigned to the Salesforce agent of the "service" org
