@@ -6,7 +6,7 @@ import pytest
 from acc_world import TIMEOUT, World
 from pytest_bdd import given, parsers, then, when
 
-from connector.launch import wait_until
+from simulators.common.waiting import wait_until
 
 WHO = r"(?P<customer>[A-ZÀ-Ý]\w+)"
 

@@ -6,7 +6,7 @@ from acc_steps_alcmeon import WHO, re
 from acc_world import TIMEOUT, World
 from pytest_bdd import given, then, when
 
-from connector.launch import wait_until
+from simulators.common.waiting import wait_until
 
 ORG = r'"(?P<org>[\w-]+)"'
 UPSERTS = r"/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c"

@@ -9,7 +9,7 @@ from acc_world import TIMEOUT, World
 from pytest_bdd import given, then, when
 from simple_salesforce.exceptions import SalesforceError
 
-from connector.launch import wait_until
+from simulators.common.waiting import wait_until
 
 ORG = r'"(?P<org>[\w-]+)"'
 ENGAGEMENT = "alcmeon__Engagement__c"

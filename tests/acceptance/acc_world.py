@@ -12,8 +12,9 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
-from connector.launch import RunningTopology, wait_until
+from connector.launch import RunningTopology
 from connector.widget import widget_signature
+from simulators.common.waiting import wait_until
 from simulators.salesforce.running import trusting_session
 
 TIMEOUT = 20.0
