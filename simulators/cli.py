@@ -10,6 +10,8 @@ import click
 
 from connector.cli import connector as serve_connector
 from connector.cli import topology
+from connector.coverage import rules_cli
+from connector.simulate import simulate
 from simulators.alcmeon.cli import alcmeon as serve_alcmeon
 
 
@@ -26,6 +28,8 @@ def serve() -> None:
 serve.add_command(serve_alcmeon)
 serve.add_command(serve_connector)
 main.add_command(topology)
+main.add_command(rules_cli)
+main.add_command(simulate)
 
 
 def _wait_for_interrupt() -> None:
