@@ -114,6 +114,7 @@ class ConversationSync:
                 f"org {decision.org_id} is linked in {env_name} but not connected to this connector"
             )
         org = rules.org_settings(settings, decision.org_id)
+        conversation = rules.as_seen_by(conversation, settings, decision.org_id)
         last = self.store.record(decision.org_id, scoped_id) or {}
         user = conversation["social_user"]
         record = rules.conversation_record(
@@ -126,6 +127,7 @@ class ConversationSync:
             # SYNC-05: the user's earlier conversations, all CLOSED, in the same collection call.
             earlier = gateway.user_conversations(conversation["account"]["id"], user["id"])
             for old in rules.history(earlier, scoped_id):
+                old = rules.as_seen_by(old, settings, decision.org_id)
                 records.append(rules.conversation_record(old, org, status=rules.CLOSED))
         return _Plan(env_name, decision.org_id, scoped_id, records, decision.queue_id or last.get("to_queue"),
                      user["id"], user.get("crm_contact_id"), _info(group, scoped_id))  # fmt: skip

@@ -104,6 +104,16 @@ def status_of(conversation: dict) -> str:
     return OPEN if conversation.get("status") == "open" else CLOSED
 
 
+def as_seen_by(conversation: dict, settings: dict, org_id: str) -> dict:
+    """MATCH-01, TOPO-07: a user is matched to a Contact of the org their social account is linked to. A
+    conversation handed over to another org goes there without that Contact, whose id means nothing there."""
+    link = account_link(settings, (conversation.get("account") or {}).get("id"))
+    home = (link or {}).get("org_id")
+    if home is None or home == org_id or not (conversation.get("social_user") or {}).get("crm_contact_id"):
+        return conversation
+    return {**conversation, "social_user": {**conversation["social_user"], "crm_contact_id": None}}
+
+
 def contact_fields(crm_contact_id: str | None, person_accounts: bool) -> dict:
     """MATCH-06: a Contact lookup, or in person-account mode the Account lookup, never both at once."""
     if not crm_contact_id:

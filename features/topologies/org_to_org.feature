@@ -27,9 +27,9 @@ Feature: A day when conversations move from one org to another
     And Paul's conversation is not synced to any org
     And the "wholesale" org holds 1 conversation record
 
-  # Found by this suite: the connector writes the retail org's Contact id into the wholesale org's record,
-  # which the wholesale org refuses (INVALID_CROSS_REFERENCE_KEY), so the conversation never arrives.
-  @TOPO-07 @MATCH-01 @known-bug
+  # Found by this suite: the retail org's Contact id once went into the wholesale org's record, which refused
+  # it; a Contact now goes only to the org the customer's social account is linked to.
+  @TOPO-07 @MATCH-01
   Scenario: A customer matched in the first org is handed over to the second org
     Given a Contact "Léa Martin" with e-mail "lea.martin@example.com" in the "retail" org
     And Léa writes "Je voudrais commander 500 pièces" on "Brand WhatsApp"

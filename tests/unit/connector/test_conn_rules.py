@@ -168,3 +168,20 @@ def test_history_is_needed_on_first_contact_or_a_new_match():  # SYNC-05
 def test_latest_url():
     assert rules.latest_url([CREATED, tag(2), {"type": "comment", "task": {}}]) == "u2"
     assert rules.latest_url([]) is None
+
+
+def test_a_contact_goes_only_to_the_org_the_account_is_linked_to():
+    """MATCH-01, TOPO-07: handed over to another org, the record carries no Contact of the first org."""
+    from connector.rules.to_salesforce import as_seen_by, conversation_record
+
+    settings = {"links": [{"social_account_id": 7, "org_id": "00DRETAIL", "enabled": True}]}
+    conversation = {
+        "scoped_id": "a:b:c:d",
+        "account": {"id": 7, "type": "whatsapp", "name": "Brand WhatsApp"},
+        "social_user": {"id": 1, "name": "Léa", "crm_contact_id": "003RETAILCONTACT"},
+    }
+    home = conversation_record(as_seen_by(conversation, settings, "00DRETAIL"), {})
+    away = conversation_record(as_seen_by(conversation, settings, "00DWHOLESALE"), {})
+    assert home["alcmeon__Contact__c"] == "003RETAILCONTACT"
+    assert "alcmeon__Contact__c" not in away and "alcmeon__Account__c" not in away
+    assert conversation["social_user"]["crm_contact_id"] == "003RETAILCONTACT"  # the input is left as it was
