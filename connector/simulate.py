@@ -24,6 +24,7 @@ from rich.live import Live
 
 from simulators.alcmeon.traffic import TrafficGenerator
 
+from .dashboard import start_dashboard
 from .launch import RunningTopology, start_topology
 from .simulate_state import Observed, check_invariants, poll
 from .simulate_view import render, summary
@@ -198,13 +199,13 @@ class Simulation:
             self.stop.wait(interval)
 
 
-def urls(rt: RunningTopology) -> list[str]:
-    lines = []
+def urls(rt: RunningTopology, dashboard_url: str | None = None) -> list[str]:
+    lines = [f"dashboard: {dashboard_url}  (the topology, live counters and events)"] if dashboard_url else []
     for name, running in rt.orgs.items():
         users = ", ".join(u.username for u in running.org.config.users)
         lines.append(f"org {name}: {running.instance_url}/  (log in as {users}; password {PASSWORD})")
     for name, handle in rt.envs.items():
-        lines.append(f"environment {name}: {handle.url}  (API {handle.url}/openapi.json; client id "
+        lines.append(f"environment {name}: {handle.url}/inbox  (API {handle.url}/openapi.json; client id "
                      f"{handle.instance_id}, secret {handle.secret})")  # fmt: skip
     lines.append(f"connector: {rt.connector_url}/admin/health  (sync errors: {rt.connector_url}/admin/orgs)")
     return lines
@@ -240,12 +241,13 @@ def simulate(topology_name: str, duration: float, rate: float, seed: int, headle
         console = Console(width=150)
     observed = Observed()
     rt = start_topology(topology)
+    dashboard = start_dashboard(rt)
     simulation = Simulation(rt, seed, observed)
     signal.signal(signal.SIGTERM, lambda *_: simulation.stop.set())
     problems: list[str] = []
     try:
         simulation.seed_all()
-        links = urls(rt)
+        links = urls(rt, dashboard.url)
         for line in links:
             console.print(line, highlight=False, soft_wrap=True)
         poller = threading.Thread(target=simulation.poll_forever, name="simulate-poll", daemon=True)
@@ -276,6 +278,7 @@ def simulate(topology_name: str, duration: float, rate: float, seed: int, headle
         console.print("stopping…")
     finally:
         simulation.stop.set()
+        dashboard.stop()
         rt.stop()
     sys.exit(1 if problems else 0)
 
