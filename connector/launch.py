@@ -101,6 +101,7 @@ class RunningTopology:
     server: ServerThread | None = None
     data_dir: Path | None = None
     ca_bundle: str = ""
+    _admin_sessions: dict = field(default_factory=dict)
 
     def org(self, name: str) -> RunningOrg:
         return self.orgs[name]
@@ -157,9 +158,23 @@ class RunningTopology:
                 stats = handle.ext("GET", "/notifications/stats").json()
                 if stats.get("deliveries", {}).get("pending", 0):
                     return False
+            if any(self._pending_callouts(name) for name in self.orgs):
+                return False  # the package's callouts still queued in an org are work to come
             return self.connector.engine.idle()
 
         wait_until(settled, timeout, 0.05, "the connector to settle")
+
+    def _pending_callouts(self, org: str) -> int:
+        """Read through the org's extension route, with one session per org opened on first use."""
+        running = self.orgs[org]
+        if org not in self._admin_sessions:
+            session = running.session()
+            session.headers["Authorization"] = f"Bearer {running.access_token()}"
+            self._admin_sessions[org] = session
+        answer = self._admin_sessions[org].get(
+            f"{running.instance_url}/_sim/package/callouts", params={"state": "pending"}
+        )
+        return len(answer.json()["callouts"]) if answer.status_code == 200 else 0
 
     def agent_client(self, org: str) -> Salesforce:
         """simple-salesforce as the org's agent user (password grant), whose changes the package reports."""
