@@ -21,7 +21,7 @@ from . import alcmeon_calls as alc
 from . import org_records as sf
 from .retry import Permanent, Retryable
 from .rules import to_salesforce as sync_rules
-from .widget import CASE_PREFIX, READ_ONLY, Widget, WidgetError, error
+from .widget import CASE_PREFIX, READ_ONLY, Widget, WidgetError, widget_errors
 
 log = logging.getLogger("alcsim.connector.engagement")
 ACTION_JOB = "alcmeon.action"  # the core's handler of notified actions (connector/service.py)
@@ -278,19 +278,7 @@ class AnsweredSends:
 
 
 def blueprint(connector, widget: Widget) -> Blueprint:
-    bp = Blueprint("engagement", __name__)
-
-    @bp.errorhandler(WidgetError)
-    def _widget_error(exc: WidgetError):
-        return error(exc.status, str(exc), exc.code)
-
-    @bp.errorhandler(Permanent)
-    def _permanent(exc: Permanent):
-        return error(502, str(exc), "upstream-error")
-
-    @bp.errorhandler(Retryable)
-    def _retryable(exc: Retryable):
-        return error(503, str(exc), "upstream-unavailable")
+    bp = widget_errors(Blueprint("engagement", __name__))
 
     @bp.post("/widget/<org>/records/<case_id>/engagements/<engagement_id>/send")
     def send_engagement(org: str, case_id: str, engagement_id: str):

@@ -206,8 +206,8 @@ class Widget:
         }
 
 
-def blueprint(connector, widget: Widget) -> Blueprint:
-    bp = Blueprint("widget", __name__)
+def widget_errors(bp: Blueprint) -> Blueprint:
+    """The widget's JSON errors, shared by its routes and the engagement's."""
 
     @bp.errorhandler(WidgetError)
     def _widget_error(exc: WidgetError):
@@ -220,6 +220,12 @@ def blueprint(connector, widget: Widget) -> Blueprint:
     @bp.errorhandler(Retryable)
     def _retryable(exc: Retryable):
         return error(503, str(exc), "upstream-unavailable")
+
+    return bp
+
+
+def blueprint(connector, widget: Widget) -> Blueprint:
+    bp = widget_errors(Blueprint("widget", __name__))
 
     @bp.get("/widget/<org>/records/<record_id>")
     def open_record(org: str, record_id: str):
