@@ -29,13 +29,8 @@ def pytest_configure(config):
 
 
 def pytest_bdd_apply_tag(tag, function):
-    """Rule tags (@SYNC-01) become `rule("SYNC-01")` marks instead of unknown marks; @known-bug marks a
-    scenario that fails because of a reported bug (strict: it fails the run once the bug is fixed, so the
-    tag gets removed). A known-bug scenario covers no rule (coverage counts only passing scenarios)."""
+    """Rule tags (@SYNC-01) become `rule("SYNC-01")` marks instead of unknown marks."""
     if acc_reporting.RULE_TAG.match(tag):
         pytest.mark.rule(tag)(function)
-        return True
-    if tag == "known-bug":
-        pytest.mark.xfail(reason="a reported bug; see the comment above the scenario", strict=True)(function)
         return True
     return None
