@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import sys
-import threading
 
 import click
+
+from simulators.common.waiting import wait_for_interrupt
 
 from .topology import Topology, TopologyError, load
 
@@ -162,18 +162,8 @@ def connector(topology_file: str, data_dir: str | None, with_fakes: bool, verbos
 
     click.echo(json.dumps({"connector_url": url, "topology": loaded.name, **described}), nl=True)
     sys.stdout.flush()
-    _wait_for_interrupt()
+    wait_for_interrupt()
     stop()
-
-
-def _wait_for_interrupt() -> None:
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    try:
-        while not done.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":  # `python -m connector.cli connector --topology F`, as the kill -9 test runs it

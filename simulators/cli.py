@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
-import threading
 
 import click
 
@@ -13,6 +11,7 @@ from connector.cli import topology
 from connector.coverage import rules_cli
 from connector.simulate import simulate
 from simulators.alcmeon.cli import alcmeon as serve_alcmeon
+from simulators.common.waiting import wait_for_interrupt
 
 
 @click.group()
@@ -30,16 +29,6 @@ serve.add_command(serve_connector)
 main.add_command(topology)
 main.add_command(rules_cli)
 main.add_command(simulate)
-
-
-def _wait_for_interrupt() -> None:
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
 
 
 @serve.command("salesforce")
@@ -67,6 +56,6 @@ def serve_salesforce(port: int, data_dir: str | None, config_file: str | None, s
         seeding.seed(running.org, seeding.load(seed_file))
     click.echo(json.dumps(running.describe()), nl=True)
     try:
-        _wait_for_interrupt()
+        wait_for_interrupt()
     finally:
         running.stop()

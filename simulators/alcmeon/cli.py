@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import signal
 import threading
 
 import click
 import requests
+
+from simulators.common.waiting import wait_for_interrupt
 
 from .config import EnvironmentConfig
 from .environment import create_environment
@@ -38,7 +39,6 @@ def alcmeon(port, host, data_dir, config_path, seed, traffic):
     env = create_environment(config).start(host=host, port=port)
     click.echo(json.dumps(env.describe()))
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if traffic > 0:
         session = requests.Session()
         session.trust_env = False
@@ -50,9 +50,7 @@ def alcmeon(port, host, data_dir, config_path, seed, traffic):
             daemon=True,
         ).start()  # fmt: skip
     try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
+        wait_for_interrupt(stop)
     finally:
         stop.set()
         env.stop()

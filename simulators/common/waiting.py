@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
@@ -17,3 +18,15 @@ def wait_until(check, timeout: float = 10.0, interval: float = 0.05, what: str =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         pause.wait(interval)
+
+
+def wait_for_interrupt(stop: threading.Event | None = None) -> None:
+    """Block a serving command until Ctrl-C or SIGTERM; `stop` is set either way, for threads that watch it."""
+    stop = stop or threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):  # a timed wait keeps Ctrl-C deliverable to the main thread
+            pass
+    except KeyboardInterrupt:
+        pass
+    stop.set()
