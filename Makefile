@@ -32,13 +32,13 @@ test: $(STAMP) $(CHROMIUM)
 # The whole topology in one process with live traffic (Ctrl-C stops it); HEADLESS=1 prints a summary and
 # fails when an invariant does not hold. `alcsim serve salesforce --port $(PORT)` serves a lone org.
 simulate: $(STAMP)
-	$(BIN)/python -m connector.simulate --topology scenarios/$(TOPOLOGY).yaml --duration $(DURATION) \
+	$(BIN)/python -m alcsim.simulators.topology.simulate --topology scenarios/$(TOPOLOGY).yaml --duration $(DURATION) \
 		--rate $(RATE) --seed $(SEED) $(if $(HEADLESS),--headless)
 
 # The acceptance suite (reports/cucumber.json, reports/acceptance.html), then each rule with its scenarios.
 rules: $(STAMP)
 	-$(BIN)/pytest -q -n $(N) tests/acceptance
-	$(BIN)/python -m connector.coverage coverage
+	$(BIN)/python -m alcsim.simulators.acceptance.coverage coverage
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

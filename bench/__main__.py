@@ -14,7 +14,7 @@ RESULTS = Path(__file__).with_name("results.json")
 BENCHES = [
     "bench.org_bench",
     "bench.soql_bench",
-    "simulators.alcmeon.bench",
+    "alcsim.simulators.alcmeon.bench",
     "bench.connector_bench",
     "bench.acceptance_bench",
 ]
@@ -37,7 +37,9 @@ def main() -> int:
         section: dict = {}
         module.run(section)
         section["bench_seconds"] = round(time.perf_counter() - started, 1)
-        results[name.removeprefix("bench.").replace("simulators.alcmeon.bench", "alcmeon_bench")] = section
+        results[name.removeprefix("bench.").replace("alcsim.simulators.alcmeon.bench", "alcmeon_bench")] = (
+            section
+        )
         print(f"{name}: done in {section['bench_seconds']} s", flush=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

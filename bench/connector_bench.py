@@ -10,8 +10,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from connector.launch import start_topology, wait_until
-from connector.topology import parse
+from alcsim.simulators.topology.files import parse
+from alcsim.simulators.topology.launch import start_topology, wait_until
 
 SINGLE_EVENTS = 30
 BACKLOG_CALLS = 1_000
@@ -24,13 +24,20 @@ RATE_SECONDS = 10
 TOPOLOGY = {
     "name": "bench",
     "connector": {"workers": 8, "catch_up_seconds": 3600},
-    "environments": [{
-        "name": "brand", "instance_id": "7373",
-        "teams": [{"name": "Salesforce agents", "org": "main", "queue": "Social_Queue"}],
-        "social_accounts": [{"name": "Brand WhatsApp", "type": "whatsapp", "org": "main", "team": "Salesforce agents"}],
-    }],
-    "orgs": [{"name": "main", "seed": 73, "queues": [{"name": "Social Queue", "developer_name": "Social_Queue"}]}],
-}  # fmt: skip
+    "environments": [
+        {
+            "name": "brand",
+            "instance_id": "7373",
+            "teams": [{"name": "Salesforce agents", "org": "main", "queue": "Social_Queue"}],
+            "social_accounts": [
+                {"name": "Brand WhatsApp", "type": "whatsapp", "org": "main", "team": "Salesforce agents"}
+            ],
+        }
+    ],
+    "orgs": [
+        {"name": "main", "seed": 73, "queues": [{"name": "Social Queue", "developer_name": "Social_Queue"}]}
+    ],
+}
 
 
 def _topology():
@@ -81,8 +88,13 @@ def _drain(running, count: int) -> dict:
     wait_until(drained, 600, 0.05, "the backlog to drain")
     elapsed = time.perf_counter() - started
     calls, _ = _api_calls(running, head)
-    return {"conversations": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed, 1),
-            "salesforce_api_calls": calls, "api_calls_per_conversation": round(calls / count, 4)}  # fmt: skip
+    return {
+        "conversations": count,
+        "seconds": round(elapsed, 2),
+        "per_second": round(count / elapsed, 1),
+        "salesforce_api_calls": calls,
+        "api_calls_per_conversation": round(calls / count, 4),
+    }
 
 
 def _stopped_with_webhook_off(running) -> None:
@@ -101,8 +113,11 @@ def single_events(results: dict) -> None:
             _write(running, account, f"3360{i:07d}")
             running.wait_idle(30)  # one conversation at a time: no batching possible
         calls, _ = _api_calls(running, head)
-        results["single_events"] = {"conversations": SINGLE_EVENTS, "salesforce_api_calls": calls,
-                                    "api_calls_per_conversation": round(calls / SINGLE_EVENTS, 3)}  # fmt: skip
+        results["single_events"] = {
+            "conversations": SINGLE_EVENTS,
+            "salesforce_api_calls": calls,
+            "api_calls_per_conversation": round(calls / SINGLE_EVENTS, 3),
+        }
     finally:
         running.stop()
 
@@ -165,9 +180,10 @@ def latency(results: dict) -> None:
             "visible": len(latencies),
             "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1) if latencies else None,
             "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1)
-            if latencies else None,
+            if latencies
+            else None,
             "note": "time from the customer write to the record in a SOQL result, polled back to back",
-        }  # fmt: skip
+        }
     finally:
         running.stop()
 

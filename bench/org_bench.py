@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
+from alcsim.simulators.common.runner import ServerThread
+from alcsim.simulators.salesforce.running import start_org, trusting_session
 from bench.timing import measure
-from simulators.common.runner import ServerThread
-from simulators.salesforce.running import start_org, trusting_session
 
 COUNT = 1000
 

@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+from alcsim.simulators.salesforce.ids import make_id
+from alcsim.simulators.salesforce.org import Org
+from alcsim.simulators.salesforce.running import start_org
+from alcsim.simulators.salesforce.soql.engine import engine_for
 from bench.timing import measure
-from simulators.salesforce.ids import make_id
-from simulators.salesforce.org import Org
-from simulators.salesforce.running import start_org
-from simulators.salesforce.soql.engine import engine_for
 
 CONTACTS, ACCOUNTS = 100_000, 1_000
 REPEAT = 500
@@ -38,8 +38,15 @@ FLOOR_ORDERED = 'SELECT Id, Name FROM "Contact" WHERE IsDeleted = 0 ORDER BY Nam
 def populate(org: Org, contacts: int, accounts: int) -> tuple[list[str], list[str]]:
     """Rows straight into the store (set-up speed), shaped as the org's own DML would store them."""
     now, user = org.now_text(), org.integration_user_id
-    system = {"IsDeleted": 0, "CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now,
-              "CreatedById": user, "LastModifiedById": user, "OwnerId": user}  # fmt: skip
+    system = {
+        "IsDeleted": 0,
+        "CreatedDate": now,
+        "LastModifiedDate": now,
+        "SystemModstamp": now,
+        "CreatedById": user,
+        "LastModifiedById": user,
+        "OwnerId": user,
+    }
     account_ids = [make_id("001", org.pod, 1_000_000 + i) for i in range(accounts)]
     org.store.insert_many(
         org.schema.get("Account"),
@@ -57,7 +64,7 @@ def populate(org: Org, contacts: int, accounts: int) -> tuple[list[str], list[st
             "AccountId": account_ids[i % accounts],
             EXTERNAL_ID: f"ext-{i}",
             "IsPersonAccount": 0,
-        }  # fmt: skip
+        }
         for i, c in enumerate(contact_ids)
     ]
     for start in range(0, len(rows), 20_000):
@@ -108,10 +115,14 @@ def _in_process(org: Org, contact_ids: list[str], results: dict) -> None:
         ),
         "ordered_limit_10": measure(lambda i: fetch(FLOOR_ORDERED, []), REPEAT),
     }
-    floor_of = {"by_id_distinct_text": "by_id", "by_id_repeated_text": "by_id",
-                "by_external_id_distinct_text": "by_external_id", "by_external_id_repeated_text": "by_external_id",
-                "relationship_two_levels_100_rows": "relationship_two_levels_100_rows",
-                "ordered_limit_10": "ordered_limit_10"}  # fmt: skip
+    floor_of = {
+        "by_id_distinct_text": "by_id",
+        "by_id_repeated_text": "by_id",
+        "by_external_id_distinct_text": "by_external_id",
+        "by_external_id_repeated_text": "by_external_id",
+        "relationship_two_levels_100_rows": "relationship_two_levels_100_rows",
+        "ordered_limit_10": "ordered_limit_10",
+    }
     for name, figure in figures.items():
         figure["ratio_to_sqlite_floor"] = _ratio(figure, floors[floor_of[name]])
     results["in_process"] = figures
@@ -159,7 +170,7 @@ def _peer_at(size: int, virtual_salesforce) -> dict:
             "Name": f"Bench Contact {i:06d}",
             "Email": f"c{i}@example.com",
             EXTERNAL_ID: f"ext-{i}",
-        }  # fmt: skip
+        }
         for i in range(size)
     ]
     selective = f"{SELECT} WHERE {EXTERNAL_ID} = 'ext-{size // 2}'"
@@ -225,8 +236,13 @@ def memory_probe(contacts: int) -> dict:
         f"{SELECT} WHERE {EXTERNAL_ID} = 'ext-1'", user_id=org.integration_user_id, version="62.0"
     )
     current, peak = _rss_mb()
-    return {"contacts": contacts, "peak_rss_mb": round(peak, 1), "rss_mb": round(current, 1),
-            "empty_org_rss_mb": round(empty, 1), "rss_added_by_rows_mb": round(current - empty, 1)}  # fmt: skip
+    return {
+        "contacts": contacts,
+        "peak_rss_mb": round(peak, 1),
+        "rss_mb": round(current, 1),
+        "empty_org_rss_mb": round(empty, 1),
+        "rss_added_by_rows_mb": round(current - empty, 1),
+    }
 
 
 def _memory(results: dict) -> None:

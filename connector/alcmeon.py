@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import requests
 
-from .retry import RETRYABLE_STATUS, Permanent, Retryable, parse_rate_limited_until
+from alcsim.connector.retry import RETRYABLE_STATUS, Permanent, Retryable, parse_rate_limited_until
 
 EXT = "/_sim/ext"
 

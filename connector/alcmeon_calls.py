@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-from .alcmeon import EXT, EnvironmentGateway
-from .retry import Permanent, Retryable
+from alcsim.connector.alcmeon import EXT, EnvironmentGateway
+from alcsim.connector.retry import Permanent, Retryable
 
 CONTACT_FIELD_LABEL = "Salesforce Contact Id"  # docs/assumptions.md: where a match is stored
 
@@ -45,17 +45,23 @@ def embed(gateway: EnvironmentGateway, body: dict) -> dict:
     endpoint = gateway.endpoint
     try:
         answer = gateway._session().post(
-            endpoint.base_url + "/embed", json=body, auth=(endpoint.instance_id, endpoint.secret),
+            endpoint.base_url + "/embed",
+            json=body,
+            auth=(endpoint.instance_id, endpoint.secret),
             timeout=endpoint.timeout,
-        )  # fmt: skip
+        )
     except Exception as exc:  # requests' connection errors: the caller may try again
         raise Retryable(f"POST /embed: {exc.__class__.__name__}") from None
     return gateway._read("POST", "/embed", answer)
 
 
 def answer(gateway: EnvironmentGateway, task_id: int, advisor_id: int, message: str) -> dict:
-    body = {"message": message, "advisor_id": advisor_id, "company_id": int(gateway.endpoint.instance_id),
-            "task_id": task_id}  # fmt: skip
+    body = {
+        "message": message,
+        "advisor_id": advisor_id,
+        "company_id": int(gateway.endpoint.instance_id),
+        "task_id": task_id,
+    }
     return call(gateway, "POST", "/v1/answer/send", json=body)
 
 
@@ -63,8 +69,9 @@ def route_conversation(gateway: EnvironmentGateway, conversation_id: int, team_i
     return call(gateway, "POST", f"{EXT}/conversations/{conversation_id}/route", json={"team_id": team_id})
 
 
-def close_conversation(gateway: EnvironmentGateway, conversation_id: int, agent_id: int,
-                       reply: str | None = None) -> dict:  # fmt: skip
+def close_conversation(
+    gateway: EnvironmentGateway, conversation_id: int, agent_id: int, reply: str | None = None
+) -> dict:
     body = {"agent_id": agent_id, **({"reply": reply} if reply else {})}
     return call(gateway, "POST", f"{EXT}/conversations/{conversation_id}/close", json=body)
 
@@ -87,8 +94,15 @@ def has_consent(gateway: EnvironmentGateway, account_id: int, phone: str) -> boo
     for optin in call(gateway, "GET", "/v1/optins") or []:
         page = 0
         while True:
-            answer = call(gateway, "GET", f"/v1/optins/{optin['id']}/user-optins",
-                          params={"limit": 1000, "page": page}) or {}  # fmt: skip
+            answer = (
+                call(
+                    gateway,
+                    "GET",
+                    f"/v1/optins/{optin['id']}/user-optins",
+                    params={"limit": 1000, "page": page},
+                )
+                or {}
+            )
             for row in answer.get("data", []):
                 if (
                     row.get("account_id") == account_id

@@ -11,7 +11,7 @@ import json
 
 from flask import Flask, Response, jsonify, request
 
-from .signatures import callout_signature, valid, webhook_signature
+from alcsim.connector.signatures import callout_signature, valid, webhook_signature
 
 
 def _problem(status: int, message: str) -> Response:
@@ -78,11 +78,16 @@ def create_app(connector) -> Flask:
     # SYNC-10, AR 1.11: the org's warning icon (errors pending), retry one, retry all, ignore.
     @app.get("/admin/orgs")
     def orgs():
-        return jsonify([
-            {"name": name, "organization_id": org_id,
-             "errors_pending": len(connector.store.sync_errors(org_id, "pending"))}
-            for name, org_id in connector.org_ids().items()
-        ])  # fmt: skip
+        return jsonify(
+            [
+                {
+                    "name": name,
+                    "organization_id": org_id,
+                    "errors_pending": len(connector.store.sync_errors(org_id, "pending")),
+                }
+                for name, org_id in connector.org_ids().items()
+            ]
+        )
 
     @app.get("/admin/sync-errors")
     def sync_errors():

@@ -7,9 +7,9 @@ settlement is a job of its own, so it survives a restart and is retried like any
 
 from __future__ import annotations
 
-from .engine import Outcome
-from .retry import Permanent, Retryable
-from .store import Job
+from alcsim.connector.engine import Outcome
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.store import Job
 
 CRM_ERROR_JOB = "alcmeon.crm_error"
 

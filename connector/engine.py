@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .store import Job, Store
+from alcsim.connector.store import Job, Store
 
 log = logging.getLogger("alcsim.connector")
 
@@ -123,8 +123,10 @@ class Engine:
         types = self.dispatcher.types()
         marks = ",".join("?" * len(types)) or "NULL"
         with self.store.transaction() as db:
-            db.execute(f"UPDATE jobs SET state = 'parked' WHERE state = 'pending' AND type NOT IN ({marks})",
-                       tuple(sorted(types)))  # fmt: skip
+            db.execute(
+                f"UPDATE jobs SET state = 'parked' WHERE state = 'pending' AND type NOT IN ({marks})",
+                tuple(sorted(types)),
+            )
 
     def _handle(self, groups: list[list[Job]]) -> None:
         by_type: dict[str, list[list[Job]]] = {}
@@ -191,6 +193,6 @@ class Engine:
 
 
 def _delay(attempt: int, retry_after: float | None, settings: EngineSettings, rng: random.Random) -> float:
-    from .retry import next_delay
+    from alcsim.connector.retry import next_delay
 
     return next_delay(attempt, retry_after, settings.retry_base, settings.retry_cap, rng)

@@ -13,12 +13,20 @@ import re
 from types import MappingProxyType
 
 DEFAULT_PROFILE_FIELDS = ("Name", "Email", "Phone", "MailingCity")  # connector/topology.py's default
-PERSON_FIELDS = MappingProxyType({
-    "Email": "PersonEmail", "MobilePhone": "PersonMobilePhone", "HomePhone": "PersonHomePhone",
-    "Birthdate": "PersonBirthdate", "Title": "PersonTitle", "LeadSource": "PersonLeadSource",
-    "MailingCity": "PersonMailingCity", "MailingStreet": "PersonMailingStreet",
-    "MailingPostalCode": "PersonMailingPostalCode", "MailingCountry": "PersonMailingCountry",
-})  # fmt: skip
+PERSON_FIELDS = MappingProxyType(
+    {
+        "Email": "PersonEmail",
+        "MobilePhone": "PersonMobilePhone",
+        "HomePhone": "PersonHomePhone",
+        "Birthdate": "PersonBirthdate",
+        "Title": "PersonTitle",
+        "LeadSource": "PersonLeadSource",
+        "MailingCity": "PersonMailingCity",
+        "MailingStreet": "PersonMailingStreet",
+        "MailingPostalCode": "PersonMailingPostalCode",
+        "MailingCountry": "PersonMailingCountry",
+    }
+)
 MIN_PHONE_DIGITS = 6  # shorter digit runs are not phone numbers worth comparing
 
 
@@ -100,8 +108,18 @@ def new_party(values: dict, person_accounts: bool, display_name: str | None) -> 
 def activity(record: dict, kind: str) -> dict:
     """V360-01: one Task or Event as the profile lists it."""
     if kind == "Task":
-        return {"type": "Task", "id": record["Id"], "subject": record.get("Subject"),
-                "status": record.get("Status"), "date": record.get("ActivityDate")}  # fmt: skip
-    return {"type": "Event", "id": record["Id"], "subject": record.get("Subject"),
-            "start": record.get("StartDateTime"), "end": record.get("EndDateTime"),
-            "location": record.get("Location")}  # fmt: skip
+        return {
+            "type": "Task",
+            "id": record["Id"],
+            "subject": record.get("Subject"),
+            "status": record.get("Status"),
+            "date": record.get("ActivityDate"),
+        }
+    return {
+        "type": "Event",
+        "id": record["Id"],
+        "subject": record.get("Subject"),
+        "start": record.get("StartDateTime"),
+        "end": record.get("EndDateTime"),
+        "location": record.get("Location"),
+    }

@@ -12,12 +12,12 @@ import hmac
 
 from flask import Blueprint, jsonify, request
 
-from . import alcmeon_calls as alc
-from . import matching as rules
-from . import org_records as sf
-from .retry import Permanent, Retryable
-from .rules import to_salesforce as sync_rules
-from .rules.to_alcmeon import PROPAGATE_JOB
+from alcsim.connector import alcmeon_calls as alc
+from alcsim.connector import matching as rules
+from alcsim.connector import org_records as sf
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.rules import to_salesforce as sync_rules
+from alcsim.connector.rules.to_alcmeon import PROPAGATE_JOB
 
 USER = "/matching/<env>/accounts/<int:account_id>/users/<user_id>"
 MAX_CANDIDATES = 20
@@ -76,13 +76,19 @@ def blueprint(connector) -> Blueprint:
             fields_cache[key] = sf.field_names(org_gw, sobject)
         known = fields_cache[key]
         return {
-            "env": gateway, "org": org_gw, "person": person, "sobject": sobject, "field_id": field_id,
-            "contact_id": rules_match(values, field_id), "known_user": values is not None,
+            "env": gateway,
+            "org": org_gw,
+            "person": person,
+            "sobject": sobject,
+            "field_id": field_id,
+            "contact_id": rules_match(values, field_id),
+            "known_user": values is not None,
             "search": rules.party_fields(org.get("contact_search_fields") or [], person, known),
             "display": rules.party_fields(org.get("contact_display_fields") or ["Name"], person, known),
-            "profile": rules.party_fields(org.get("contact_profile_fields") or list(rules.DEFAULT_PROFILE_FIELDS),
-                                          person, known),
-        }  # fmt: skip
+            "profile": rules.party_fields(
+                org.get("contact_profile_fields") or list(rules.DEFAULT_PROFILE_FIELDS), person, known
+            ),
+        }
 
     def fetch(ctx: dict, record_id: str, fields: list[str]) -> dict | None:
         if not sf.is_id(record_id):
@@ -93,8 +99,12 @@ def blueprint(connector) -> Blueprint:
         return rows[0] if rows else None
 
     def state(ctx: dict) -> dict:
-        return {"cloud": rules.cloud(ctx["contact_id"]), "contact_id": ctx["contact_id"],
-                "object": ctx["sobject"], "org_id": ctx["org"].organization_id}  # fmt: skip
+        return {
+            "cloud": rules.cloud(ctx["contact_id"]),
+            "contact_id": ctx["contact_id"],
+            "object": ctx["sobject"],
+            "org_id": ctx["org"].organization_id,
+        }
 
     @bp.get(USER)
     def user_state(env: str, account_id: int, user_id: str):
@@ -121,26 +131,49 @@ def blueprint(connector) -> Blueprint:
             for record in sf.search(ctx["org"], sosl):
                 found.setdefault(record["Id"], record)
         matches = [r for r in found.values() if rules.is_candidate(r, ctx["search"], term)][:MAX_CANDIDATES]
-        return jsonify({**state(ctx), "term": term, "search_fields": ctx["search"],
-                        "display_fields": ctx["display"],
-                        "candidates": [{"id": r["Id"], "fields": rules.display(r, ctx["display"]),
-                                        "bound": r["Id"] == ctx["contact_id"]} for r in matches]})  # fmt: skip
+        return jsonify(
+            {
+                **state(ctx),
+                "term": term,
+                "search_fields": ctx["search"],
+                "display_fields": ctx["display"],
+                "candidates": [
+                    {
+                        "id": r["Id"],
+                        "fields": rules.display(r, ctx["display"]),
+                        "bound": r["Id"] == ctx["contact_id"],
+                    }
+                    for r in matches
+                ],
+            }
+        )
 
     def bind(ctx: dict, env: str, account_id: int, user_id: str, party_id: str) -> dict:
         alc.set_user_field(ctx["env"], account_id, user_id, ctx["field_id"], party_id)
         social_user_id = _social_user_id(ctx["env"], env, account_id, user_id)
         conversations = ctx["env"].user_conversations(account_id, social_user_id) if social_user_id else []
         if conversations:
-            from .service import conversation_key
+            from alcsim.connector.service import conversation_key
 
             latest = conversations[0]["id"]  # newest first
             if connector.store.enqueue(
-                PROPAGATE_JOB, conversation_key(env, latest), f"bind:{env}:{account_id}:{user_id}:{party_id}",
-                {"env": env, "org": ctx["org"].endpoint.name, "conversation_id": latest, "party_id": party_id},
-            ):  # fmt: skip
+                PROPAGATE_JOB,
+                conversation_key(env, latest),
+                f"bind:{env}:{account_id}:{user_id}:{party_id}",
+                {
+                    "env": env,
+                    "org": ctx["org"].endpoint.name,
+                    "conversation_id": latest,
+                    "party_id": party_id,
+                },
+            ):
                 connector.engine.wake()
-        return {"cloud": "blue", "contact_id": party_id, "object": ctx["sobject"],
-                "org_id": ctx["org"].organization_id}  # fmt: skip
+        return {
+            "cloud": "blue",
+            "contact_id": party_id,
+            "object": ctx["sobject"],
+            "org_id": ctx["org"].organization_id,
+        }
 
     @bp.post(USER + "/bind")
     def bind_candidate(env: str, account_id: int, user_id: str):

@@ -11,7 +11,7 @@ import re
 
 from simple_salesforce import Salesforce
 
-from .salesforce import OrgGateway
+from alcsim.connector.salesforce import OrgGateway
 
 # SOSL reserved characters (salesforce-contract.md 1.3): escaped with a backslash inside FIND {...}.
 SOSL_RESERVED = re.compile(r'([?&|!{}\[\]()^~*:\\"\'+-])')

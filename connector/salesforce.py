@@ -16,7 +16,7 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
-from .retry import Permanent, Retryable, classify_salesforce, parse_retry_after
+from alcsim.connector.retry import Permanent, Retryable, classify_salesforce, parse_retry_after
 
 API_VERSION = "62.0"
 CONVERSATION = "alcmeon__Conversation__c"

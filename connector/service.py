@@ -13,24 +13,24 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .alcmeon import EnvironmentEndpoint, EnvironmentGateway
-from .app import create_app
-from .engine import Dispatcher, Engine, EngineSettings
-from .retry import Permanent, Retryable
-from .salesforce import OrgEndpoint, OrgGateway
-from .store import Store
-from .sync import RELEVANT_ACTIONS, ConversationSync, SettingsCache
+from alcsim.connector.alcmeon import EnvironmentEndpoint, EnvironmentGateway
+from alcsim.connector.app import create_app
+from alcsim.connector.engine import Dispatcher, Engine, EngineSettings
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.salesforce import OrgEndpoint, OrgGateway
+from alcsim.connector.store import Store
+from alcsim.connector.sync import RELEVANT_ACTIONS, ConversationSync, SettingsCache
 
 log = logging.getLogger("alcsim.connector")
 ACTION_JOB = "alcmeon.action"
 CALLOUT_JOB = "package.callout"
 # Modules that plug handlers and routes in, if present: each may define `register(connector)`.
 EXTENSIONS = (
-    "connector.rules.to_alcmeon",
-    "connector.widget",
-    "connector.engagement",
-    "connector.widget_pages",
-    "connector.crm_errors",
+    "alcsim.connector.rules.to_alcmeon",
+    "alcsim.connector.widget.backend",
+    "alcsim.connector.widget.engagement",
+    "alcsim.connector.widget.pages",
+    "alcsim.connector.crm_errors",
 )
 
 
@@ -172,23 +172,38 @@ class Connector:
         payload = {
             "env": env,
             "conversation_id": conversation_id,
-            "action": {"id": action_id, "type": action.get("type"), "user": action.get("user") or {},
-                       "data": action.get("data") if action.get("type") == "tag" else None,
-                       "task": {"id": task.get("id"), "url": task.get("url"), "tags": task.get("tags") or [],
-                                "message": {"id": (task.get("message") or {}).get("id")}}},
-        }  # fmt: skip
+            "action": {
+                "id": action_id,
+                "type": action.get("type"),
+                "user": action.get("user") or {},
+                "data": action.get("data") if action.get("type") == "tag" else None,
+                "task": {
+                    "id": task.get("id"),
+                    "url": task.get("url"),
+                    "tags": task.get("tags") or [],
+                    "message": {"id": (task.get("message") or {}).get("id")},
+                },
+            },
+        }
         job_id = self.store.enqueue(
-            ACTION_JOB, conversation_key(env, conversation_id), f"action:{env}:{action_id}", payload,
+            ACTION_JOB,
+            conversation_key(env, conversation_id),
+            f"action:{env}:{action_id}",
+            payload,
             state="pending" if relevant else "skipped",
-        )  # fmt: skip
+        )
         if job_id and relevant:
             self.engine.wake()
         return job_id
 
     def receive_callout(self, org: str, env: str, callout_id: int, callout: dict) -> int | None:
         """Store one package callout; the Salesforce -> Alcméon rules handle `package.callout` jobs."""
-        payload = {"env": env, "org": org, "callout": callout,
-                   "conversation_id": conversation_id_of(callout["scoped_id"])}  # fmt: skip
+        payload = {
+            "env": env,
+            "org": org,
+            "callout": callout,
+            "conversation_id": conversation_id_of(callout["scoped_id"]),
+        }
         job_id = self.store.enqueue(
             CALLOUT_JOB,
             conversation_key(env, payload["conversation_id"]),
@@ -245,8 +260,8 @@ class Connector:
             return None
         self.store.finish([rows[0]["job_id"]], "ignored")
         ignored = self.store.set_error_state(error_id, "ignored")
-        if "connector.crm_errors" in self.config.extensions:
-            from .crm_errors import settle_ignored
+        if "alcsim.connector.crm_errors" in self.config.extensions:
+            from alcsim.connector.crm_errors import settle_ignored
 
             settle_ignored(self, ignored)
         return ignored

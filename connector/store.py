@@ -233,8 +233,10 @@ class Store:
     def user_synced(self, org: str, env: str, social_user_id: int) -> tuple[bool, str | None]:
         rows = self.all(
             "SELECT contact FROM users_synced WHERE org = ? AND env = ? AND social_user_id = ?",
-            org, env, social_user_id,
-        )  # fmt: skip
+            org,
+            env,
+            social_user_id,
+        )
         return (True, rows[0]["contact"]) if rows else (False, None)
 
     def mark_user_synced(self, org: str, env: str, social_user_id: int, contact: str | None) -> None:
@@ -256,10 +258,19 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO sync_errors (org, env, conversation_id, task_id, message_id, scoped_id, job_id, code,"
                 " detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (error.get("org"), env, error.get("conversation_id"), error.get("task_id"),
-                 error.get("message_id"), error.get("scoped_id"), job_id, error["code"], error["detail"],
-                 time.time()),
-            )  # fmt: skip
+                (
+                    error.get("org"),
+                    env,
+                    error.get("conversation_id"),
+                    error.get("task_id"),
+                    error.get("message_id"),
+                    error.get("scoped_id"),
+                    job_id,
+                    error["code"],
+                    error["detail"],
+                    time.time(),
+                ),
+            )
             return cursor.lastrowid
 
     def resolve_errors(self, env: str, conversation_id) -> list[dict]:

@@ -12,10 +12,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from .engine import Outcome
-from .retry import Permanent, Retryable
-from .rules import to_salesforce as rules
-from .store import Job
+from alcsim.connector.engine import Outcome
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.rules import to_salesforce as rules
+from alcsim.connector.store import Job
 
 log = logging.getLogger("alcsim.connector.sync")
 RELEVANT_ACTIONS = frozenset(
@@ -118,9 +118,12 @@ class ConversationSync:
         last = self.store.record(decision.org_id, scoped_id) or {}
         user = conversation["social_user"]
         record = rules.conversation_record(
-            conversation, org, url=rules.latest_url(actions), queue_id=decision.queue_id,
+            conversation,
+            org,
+            url=rules.latest_url(actions),
+            queue_id=decision.queue_id,
             last_queue=last.get("to_queue"),
-        )  # fmt: skip
+        )
         records = [record]
         synced_before, contact_then = self.store.user_synced(decision.org_id, env_name, user["id"])
         if rules.needs_history(synced_before, contact_then, user.get("crm_contact_id")):
@@ -129,8 +132,16 @@ class ConversationSync:
             for old in rules.history(earlier, scoped_id):
                 old = rules.as_seen_by(old, settings, decision.org_id)
                 records.append(rules.conversation_record(old, org, status=rules.CLOSED))
-        return _Plan(env_name, decision.org_id, scoped_id, records, decision.queue_id or last.get("to_queue"),
-                     user["id"], user.get("crm_contact_id"), _info(group, scoped_id))  # fmt: skip
+        return _Plan(
+            env_name,
+            decision.org_id,
+            scoped_id,
+            records,
+            decision.queue_id or last.get("to_queue"),
+            user["id"],
+            user.get("crm_contact_id"),
+            _info(group, scoped_id),
+        )
 
     def _write(self, org_id: str, plans: list[tuple[int, _Plan]]) -> dict[int, Outcome]:
         gateway = self.connector.org_by_id(org_id)
@@ -156,8 +167,9 @@ class ConversationSync:
             if not failed:
                 for result, record in zip(mine, plan.records, strict=True):
                     queue = plan.queue_id if result.scoped_id == plan.scoped_id else None
-                    self.store.save_record(org_id, result.scoped_id, result.record_id, queue,
-                                           record["alcmeon__Status__c"])  # fmt: skip
+                    self.store.save_record(
+                        org_id, result.scoped_id, result.record_id, queue, record["alcmeon__Status__c"]
+                    )
                 self.store.mark_user_synced(org_id, plan.env, plan.social_user_id, plan.contact)
                 outcomes[index] = Outcome.done()
                 continue

@@ -6,12 +6,12 @@ import json
 
 import click
 
-from connector.cli import connector as serve_connector
-from connector.cli import topology
-from connector.coverage import rules_cli
-from connector.simulate import simulate
-from simulators.alcmeon.cli import alcmeon as serve_alcmeon
-from simulators.common.waiting import wait_for_interrupt
+from alcsim.simulators.acceptance.coverage import rules_cli
+from alcsim.simulators.alcmeon.cli import alcmeon as serve_alcmeon
+from alcsim.simulators.common.waiting import wait_for_interrupt
+from alcsim.simulators.topology.cli import connector as serve_connector
+from alcsim.simulators.topology.cli import topology
+from alcsim.simulators.topology.simulate import simulate
 
 
 @click.group()
@@ -46,9 +46,9 @@ main.add_command(simulate)
 )
 def serve_salesforce(port: int, data_dir: str | None, config_file: str | None, seed_file: str | None) -> None:
     """One Salesforce org with the Alcméon package; prints one JSON line of connection details."""
-    from simulators.salesforce import seeding
-    from simulators.salesforce.config import OrgConfig
-    from simulators.salesforce.running import start_org
+    from alcsim.simulators.salesforce import seeding
+    from alcsim.simulators.salesforce.config import OrgConfig
+    from alcsim.simulators.salesforce.running import start_org
 
     config = OrgConfig.from_file(config_file) if config_file else OrgConfig()
     running = start_org(config, port=port, data_dir=data_dir)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from connector.pytest_fixtures import topology, topology_clock, topology_factory  # noqa: F401
-from simulators.alcmeon.pytest_fixtures import (  # noqa: F401  (fixtures are registered by import)
+from alcsim.simulators.alcmeon.pytest_fixtures import (  # noqa: F401  (fixtures are registered by import)
     alcmeon_env,
     alcmeon_env_factory,
     alcmeon_webhook_receiver,
 )
-from simulators.common.clock import Clock
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.topology.fixtures import topology, topology_clock, topology_factory  # noqa: F401
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def sf_clock() -> Clock:
 
 @pytest.fixture
 def sf_org_factory(sf_clock, tmp_path):
-    from simulators.salesforce.config import OrgConfig
-    from simulators.salesforce.running import start_org
+    from alcsim.simulators.salesforce.config import OrgConfig
+    from alcsim.simulators.salesforce.running import start_org
 
     started = []
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .. import alcmeon_calls as alc
-from .. import org_records as sf
-from ..engine import Outcome
-from ..retry import Permanent, Retryable
-from ..store import Job
-from . import to_salesforce as sync_rules
+from alcsim.connector import alcmeon_calls as alc
+from alcsim.connector import org_records as sf
+from alcsim.connector.engine import Outcome
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.rules import to_salesforce as sync_rules
+from alcsim.connector.store import Job
 
 log = logging.getLogger("alcsim.connector.to_alcmeon")
 CALLOUT_JOB = "package.callout"  # enqueued by Connector.receive_callout (connector/service.py)
@@ -118,8 +118,10 @@ class CalloutHandler:
 
     def _group(self, group: list[Job]) -> Outcome:
         payload = group[-1].payload
-        info = {"conversation_id": payload.get("conversation_id"),
-                "scoped_id": (payload.get("callout") or {}).get("scoped_id")}  # fmt: skip
+        info = {
+            "conversation_id": payload.get("conversation_id"),
+            "scoped_id": (payload.get("callout") or {}).get("scoped_id"),
+        }
         try:
             info["org"] = self.connector.org(payload["org"]).organization_id
             done = [self.apply(job.payload) for job in group]
@@ -187,12 +189,18 @@ def propagate(connector, env: str, org: str, conversation: dict, party_id: str, 
     settings = connector.settings.get(env)
     person = bool(sync_rules.org_settings(settings, org_gw.organization_id).get("person_account_mode"))
     user = conversation["social_user"]
-    scoped = [c["scoped_id"] for c in env_gw.user_conversations(conversation["account"]["id"], user["id"])
-              if c.get("scoped_id")]  # fmt: skip
+    scoped = [
+        c["scoped_id"]
+        for c in env_gw.user_conversations(conversation["account"]["id"], user["id"])
+        if c.get("scoped_id")
+    ]
     records = []
     if scoped:
-        records = sf.query(org_gw, f"SELECT Id, {CONTACT}, {ACCOUNT} FROM alcmeon__Conversation__c"
-                                   f" WHERE alcmeon__scoped_id__c IN ({sf.soql_list(scoped)})")  # fmt: skip
+        records = sf.query(
+            org_gw,
+            f"SELECT Id, {CONTACT}, {ACCOUNT} FROM alcmeon__Conversation__c"
+            f" WHERE alcmeon__scoped_id__c IN ({sf.soql_list(scoped)})",
+        )
     updates = lookup_updates(records, party_id, person)
     failed = [r for r in sf.update_many(org_gw, "alcmeon__Conversation__c", updates) if not r.get("success")]
     if failed:
@@ -204,13 +212,22 @@ def propagate(connector, env: str, org: str, conversation: dict, party_id: str, 
 
 def resync(connector, env: str, conversation_id: int, source: str) -> None:
     """Ask the core sync to read the conversation again (it is state-based, so this is idempotent)."""
-    from ..service import conversation_key
+    from alcsim.connector.service import conversation_key
 
-    payload = {"env": env, "conversation_id": conversation_id,
-               "action": {"id": None, "type": "match", "user": {}, "data": None,
-                          "task": {"id": None, "url": None, "tags": [], "message": {"id": None}}}}  # fmt: skip
-    if connector.store.enqueue(RESYNC_JOB, conversation_key(env, conversation_id), f"resync:{env}:{source}",
-                               payload):  # fmt: skip
+    payload = {
+        "env": env,
+        "conversation_id": conversation_id,
+        "action": {
+            "id": None,
+            "type": "match",
+            "user": {},
+            "data": None,
+            "task": {"id": None, "url": None, "tags": [], "message": {"id": None}},
+        },
+    }
+    if connector.store.enqueue(
+        RESYNC_JOB, conversation_key(env, conversation_id), f"resync:{env}:{source}", payload
+    ):
         connector.engine.wake()
 
 
@@ -228,8 +245,14 @@ class PropagateHandler:
                 conversation = self.connector.environment(payload["env"]).conversation(
                     payload["conversation_id"]
                 )
-                message = propagate(self.connector, payload["env"], payload["org"], conversation,
-                                    payload["party_id"], f"bind:{group[-1].id}")  # fmt: skip
+                message = propagate(
+                    self.connector,
+                    payload["env"],
+                    payload["org"],
+                    conversation,
+                    payload["party_id"],
+                    f"bind:{group[-1].id}",
+                )
                 outcomes.append(Outcome.done(message))
             except Retryable as exc:
                 outcomes.append(Outcome("retry", str(exc), exc.retry_after))
@@ -241,13 +264,14 @@ class PropagateHandler:
 
 
 def queue_routes(store, env: str | None = None) -> list[QueueRoute]:
-    from ..transfers import routes
+    from alcsim.connector.queue_routes import routes
 
     return [r for r in routes(store) if env is None or r.env == env]
 
 
 def register(connector) -> None:
-    from .. import matching_api, transfers
+    from alcsim.connector import matching_api
+    from alcsim.connector import queue_routes as transfers
 
     transfers.create_table(connector.store)
     connector.dispatcher.register(CALLOUT_JOB, CalloutHandler(connector))

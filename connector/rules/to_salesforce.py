@@ -140,8 +140,15 @@ def owner_fields(queue_id: str | None, last_queue: str | None) -> dict:
     return {"alcmeon__To_SF_Queue_Id__c": queue_id, "OwnerId": queue_id}
 
 
-def conversation_record(conversation: dict, org: dict, *, url: str | None = None, status: str | None = None,
-                        queue_id: str | None = None, last_queue: str | None = None) -> dict:  # fmt: skip
+def conversation_record(
+    conversation: dict,
+    org: dict,
+    *,
+    url: str | None = None,
+    status: str | None = None,
+    queue_id: str | None = None,
+    last_queue: str | None = None,
+) -> dict:
     """The alcmeon__Conversation__c values for one conversation, keyed by its scoped id (SYNC-01)."""
     user = conversation.get("social_user") or {}
     account = conversation.get("account") or {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from .store import Store, dumps, loads
+from alcsim.simulators.alcmeon.store import Store, dumps, loads
 
 # AR 3.3 / OAS synchronize.yaml: `Task.state` mirrors the last action of these types.
 STATE_AFTER = {

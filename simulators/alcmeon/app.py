@@ -9,15 +9,14 @@ import yaml
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instrument
-
-from .crm_errors import crm_errors_blueprint
-from .errors import AlcmeonError
-from .extensions import extensions_blueprint
-from .http import IdConverter
-from .pages import register_pages
-from .routes_api import api_blueprint
-from .routes_messaging import messaging_blueprint
+from alcsim.simulators.alcmeon.crm_errors import crm_errors_blueprint
+from alcsim.simulators.alcmeon.errors import AlcmeonError
+from alcsim.simulators.alcmeon.extensions import extensions_blueprint
+from alcsim.simulators.alcmeon.http import IdConverter
+from alcsim.simulators.alcmeon.pages import register_pages
+from alcsim.simulators.alcmeon.routes_api import api_blueprint
+from alcsim.simulators.alcmeon.routes_messaging import messaging_blueprint
+from alcsim.simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instrument
 
 log = logging.getLogger("alcsim.alcmeon")
 

@@ -11,9 +11,9 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from .config import EnvironmentConfig
-from .errors import AlcmeonError, BadRequest, Forbidden, Unauthorized
-from .store import Store, loads
+from alcsim.simulators.alcmeon.config import EnvironmentConfig
+from alcsim.simulators.alcmeon.errors import AlcmeonError, BadRequest, Forbidden, Unauthorized
+from alcsim.simulators.alcmeon.store import Store, loads
 
 TOKEN_LIFETIME_SECONDS = 3600  # AR 3.1: one hour
 TOKEN_ALPHABET = string.ascii_letters + string.digits

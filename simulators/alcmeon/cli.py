@@ -8,11 +8,10 @@ import threading
 import click
 import requests
 
-from simulators.common.waiting import wait_for_interrupt
-
-from .config import EnvironmentConfig
-from .environment import create_environment
-from .traffic import TrafficGenerator
+from alcsim.simulators.alcmeon.config import EnvironmentConfig
+from alcsim.simulators.alcmeon.environment import create_environment
+from alcsim.simulators.alcmeon.traffic import TrafficGenerator
+from alcsim.simulators.common.waiting import wait_for_interrupt
 
 
 @click.command("alcmeon")
@@ -46,9 +45,10 @@ def alcmeon(port, host, data_dir, config_path, seed, traffic):
         session.auth = (env.instance_id, env.secret)
         generator = TrafficGenerator(env.url, session, seed=config.seed or 0)
         threading.Thread(
-            target=generator.run, kwargs={"duration": float("inf"), "rate": traffic, "should_stop": stop.is_set},
+            target=generator.run,
+            kwargs={"duration": float("inf"), "rate": traffic, "should_stop": stop.is_set},
             daemon=True,
-        ).start()  # fmt: skip
+        ).start()
     try:
         wait_for_interrupt(stop)
     finally:

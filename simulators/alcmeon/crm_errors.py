@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from .errors import BadRequest, NotFound
-from .validation import json_body, text
+from alcsim.simulators.alcmeon.errors import BadRequest, NotFound
+from alcsim.simulators.alcmeon.validation import json_body, text
 
 STATES = ("pending", "resolved", "ignored")
 
@@ -42,8 +42,13 @@ def crm_errors_blueprint(env) -> Blueprint:
             "INSERT INTO crm_errors (message_id, org_id, code, details, state, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (message_id, org_id) DO UPDATE SET "
             "code = excluded.code, details = excluded.details, state = 'pending', updated_at = excluded.updated_at",
-            message_id, org_id, code, details, now, now,
-        )  # fmt: skip
+            message_id,
+            org_id,
+            code,
+            details,
+            now,
+            now,
+        )
         return jsonify(_row(env, message_id, org_id))
 
     @bp.delete("/messages/<id:message_id>/crm-errors/<org_id>")
@@ -53,8 +58,11 @@ def crm_errors_blueprint(env) -> Blueprint:
             raise BadRequest("invalid-state", "state is resolved or ignored")
         changed = env.store.run(
             "UPDATE crm_errors SET state = ?, updated_at = ? WHERE message_id = ? AND org_id = ?",
-            state, env.clock.timestamp(), message_id, org_id,
-        )  # fmt: skip
+            state,
+            env.clock.timestamp(),
+            message_id,
+            org_id,
+        )
         if not changed:
             raise NotFound("not-found", f"no CRM error on message {message_id} for org {org_id}")
         return "", 204

@@ -6,8 +6,8 @@ import re
 import uuid
 from datetime import date, datetime
 
-from .errors import BadRequest, Forbidden, NotFound
-from .store import Store, dumps, loads
+from alcsim.simulators.alcmeon.errors import BadRequest, Forbidden, NotFound
+from alcsim.simulators.alcmeon.store import Store, dumps, loads
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The user field a CRM match is stored in (SMR); seeded as field 1 (docs/assumptions.md).

@@ -5,20 +5,41 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from .errors import BadRequest, Forbidden, NotFound, ReasonError
-from .store import Store, dumps, loads
-from .validation import phone_number
+from alcsim.simulators.alcmeon.errors import BadRequest, Forbidden, NotFound, ReasonError
+from alcsim.simulators.alcmeon.store import Store, dumps, loads
+from alcsim.simulators.alcmeon.validation import phone_number
 
 # AR 2.3: channels whose social user id is a phone number without '+'.
 PHONE_CHANNELS = ("whatsapp", "kakaotalk")
 # OAS core-api.yaml Account.type.
 CHANNELS = (
-    "twitter", "facebook", "instagram", "wechat", "gmb", "whatsapp", "bzc", "trustpilot", "inmessage",
-    "line", "kakaotalk", "linkedin", "tiktok",
-)  # fmt: skip
+    "twitter",
+    "facebook",
+    "instagram",
+    "wechat",
+    "gmb",
+    "whatsapp",
+    "bzc",
+    "trustpilot",
+    "inmessage",
+    "line",
+    "kakaotalk",
+    "linkedin",
+    "tiktok",
+)
 FIELD_TYPES = (
-    "integer", "float", "boolean", "enum", "multipicklist", "string", "url", "phone", "email", "datetime", "date",
-)  # fmt: skip
+    "integer",
+    "float",
+    "boolean",
+    "enum",
+    "multipicklist",
+    "string",
+    "url",
+    "phone",
+    "email",
+    "datetime",
+    "date",
+)
 BOT_EMAIL = "bot@alcmeon.invalid"
 
 
@@ -128,8 +149,13 @@ class Directory:
         account_id = self.store.run(
             "INSERT INTO social_accounts (name, type, enabled, created_at, group_id, default_team_id)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            name, type, int(enabled), self.iso_now(), group_id, default_team_id,
-        )  # fmt: skip
+            name,
+            type,
+            int(enabled),
+            self.iso_now(),
+            group_id,
+            default_team_id,
+        )
         return self.social_account(account_id)
 
     def social_account(self, account_id: int) -> dict:
@@ -172,14 +198,20 @@ class Directory:
                 group_id = self.store.run("INSERT INTO profiles (custom_fields) VALUES ('[]')")
                 self.store.run(
                     "INSERT INTO social_users (account_id, user_id, name, group_id, channel_data) VALUES (?, ?, ?, ?, ?)",
-                    account["id"], user_id, name or user_id, group_id, dumps(channel_data or {}),
-                )  # fmt: skip
+                    account["id"],
+                    user_id,
+                    name or user_id,
+                    group_id,
+                    dumps(channel_data or {}),
+                )
             elif name or channel_data:
                 merged = {**loads(user["channel_data"], {}), **(channel_data or {})}
                 self.store.run(
                     "UPDATE social_users SET name = COALESCE(?, name), channel_data = ? WHERE id = ?",
-                    name, dumps(merged), user["id"],
-                )  # fmt: skip
+                    name,
+                    dumps(merged),
+                    user["id"],
+                )
             return self.find_user(account["id"], user_id)
 
     def social_user(self, social_user_id: int) -> dict:
@@ -195,10 +227,17 @@ class Directory:
         field_id = self.store.run(
             "INSERT INTO custom_fields (scope, label, description, type, teams, optional, allowed, editable,"
             " last_updater_admin_user_email, last_modified_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            scope, label, extra.get("description", ""), type, dumps(extra.get("teams", [])),
-            int(extra.get("optional", True)), dumps(extra.get("allowed", [])), int(extra.get("editable", True)),
-            extra.get("last_updater_admin_user_email", "admin@alcmeon.invalid"), self.iso_now(),
-        )  # fmt: skip
+            scope,
+            label,
+            extra.get("description", ""),
+            type,
+            dumps(extra.get("teams", [])),
+            int(extra.get("optional", True)),
+            dumps(extra.get("allowed", [])),
+            int(extra.get("editable", True)),
+            extra.get("last_updater_admin_user_email", "admin@alcmeon.invalid"),
+            self.iso_now(),
+        )
         return self.field_metadata(field_id)
 
     def field_metadata(self, field_id: int) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
-from .errors import AlcmeonError, BadRequest, NotFound
-from .validation import phone_number
+from alcsim.simulators.alcmeon.errors import AlcmeonError, BadRequest, NotFound
+from alcsim.simulators.alcmeon.validation import phone_number
 
 # AR 2.4 / rule 26: Friends Talk only between 09:00 and 20:00 Korean time (UTC+9, no daylight saving).
 KOREA = timezone(timedelta(hours=9))
@@ -30,8 +30,16 @@ class Engagement:
         return datetime.fromtimestamp(self.env.clock.timestamp(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     # Templates.
-    def add_template(self, channel: str, name: str, body: str, language: str = "en", category: str = "utility",
-                     status: str = "approved", account_id: int | None = None) -> dict:  # fmt: skip
+    def add_template(
+        self,
+        channel: str,
+        name: str,
+        body: str,
+        language: str = "en",
+        category: str = "utility",
+        status: str = "approved",
+        account_id: int | None = None,
+    ) -> dict:
         if account_id is None:
             account = self.store.one(
                 "SELECT id FROM social_accounts WHERE type = ? ORDER BY id LIMIT 1", channel
@@ -41,8 +49,16 @@ class Engagement:
         template_id = self.store.run(
             "INSERT INTO templates (channel, account_id, name, language, body, category, status, created_at,"
             " last_modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            channel, account_id, name, language, body, category, status, now, now,
-        )  # fmt: skip
+            channel,
+            account_id,
+            name,
+            language,
+            body,
+            category,
+            status,
+            now,
+            now,
+        )
         return self.template_view(self.store.one("SELECT * FROM templates WHERE id = ?", template_id))
 
     @staticmethod
@@ -114,28 +130,46 @@ class Engagement:
             # With the interrupt flag the ongoing conversation ends; the reply opens a new one (assumptions).
             self.store.run(
                 "UPDATE conversations SET status = 'closed', closed_at = ? WHERE id = ?",
-                self.env.clock.timestamp(), ongoing["id"],
-            )  # fmt: skip
+                self.env.clock.timestamp(),
+                ongoing["id"],
+            )
         content = render(template["body"], variables)
         message_id = str(uuid.UUID(int=self.env.ids.next("template-send")))
         self.store.run(
             "INSERT INTO template_sends (id, seq, channel, account_id, template_id, to_user, sender, sent_at, status,"
             " content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'delivered', ?)",
-            message_id, self.env.ids.peek("template-send"), channel, account_id, template_id, phone,
-            self.env.directory.bot()["id"], self.iso_now(), content,
-        )  # fmt: skip
+            message_id,
+            self.env.ids.peek("template-send"),
+            channel,
+            account_id,
+            template_id,
+            phone,
+            self.env.directory.bot()["id"],
+            self.iso_now(),
+            content,
+        )
         return {"status": "ok", "message_id": message_id}
 
     def sent_messages(self, channel: str, account_id: int, limit: int, page: int) -> tuple[list[dict], bool]:
         rows = self.store.all(
             "SELECT * FROM template_sends WHERE channel = ? AND account_id = ? ORDER BY seq LIMIT ? OFFSET ?",
-            channel, account_id, limit + 1, page * limit,
-        )  # fmt: skip
+            channel,
+            account_id,
+            limit + 1,
+            page * limit,
+        )
         data = [
-            {"id": r["id"], "to": r["to_user"], "account": r["account_id"], "sender": r["sender"],
-             "sent_at": r["sent_at"], "status": r["status"], "content": r["content"]}
+            {
+                "id": r["id"],
+                "to": r["to_user"],
+                "account": r["account_id"],
+                "sender": r["sender"],
+                "sent_at": r["sent_at"],
+                "status": r["status"],
+                "content": r["content"],
+            }
             for r in rows[:limit]
-        ]  # fmt: skip
+        ]
         return data, len(rows) > limit
 
     # Opt-ins (AR 3.12): the consent registry.
@@ -149,8 +183,12 @@ class Engagement:
         optin_id = self.store.run(
             "INSERT INTO optins (name, type, creator_admin_user_email, updater_admin_user_email, update_time)"
             " VALUES (?, ?, ?, ?, ?)",
-            body["name"], body["type"], email, email, self.iso_now(),
-        )  # fmt: skip
+            body["name"],
+            body["type"],
+            email,
+            email,
+            self.iso_now(),
+        )
         return self.optin(optin_id)
 
     def optin(self, optin_id: int) -> dict:
@@ -191,17 +229,25 @@ class Engagement:
             for number in dict.fromkeys(numbers):
                 if self.store.one(
                     "SELECT id FROM user_optins WHERE optin_id = ? AND account_id = ? AND user_phone_number = ?",
-                    optin_id, account_id, number,
-                ):  # fmt: skip
+                    optin_id,
+                    account_id,
+                    number,
+                ):
                     existed += 1
                     continue
                 self.store.run(
                     "INSERT INTO user_optins (optin_id, account_id, user_phone_number, last_optin_time) VALUES (?, ?, ?, ?)",
-                    optin_id, account_id, number, self.iso_now(),
-                )  # fmt: skip
+                    optin_id,
+                    account_id,
+                    number,
+                    self.iso_now(),
+                )
                 created += 1
-        return {"created": created, "already_existed": existed + len(numbers) - len(set(numbers)),
-                "total_requested": len(numbers)}  # fmt: skip
+        return {
+            "created": created,
+            "already_existed": existed + len(numbers) - len(set(numbers)),
+            "total_requested": len(numbers),
+        }
 
     def optout(self, optin_id: int, body) -> dict:
         self.optin(optin_id)
@@ -211,16 +257,22 @@ class Engagement:
             for number in numbers:
                 row = self.store.one(
                     "SELECT * FROM user_optins WHERE optin_id = ? AND account_id = ? AND user_phone_number = ?",
-                    optin_id, account_id, number,
-                )  # fmt: skip
+                    optin_id,
+                    account_id,
+                    number,
+                )
                 if row is None:
                     continue
                 self.store.run("DELETE FROM user_optins WHERE id = ?", row["id"])
                 self.store.run(
                     "INSERT INTO user_optouts (optin_id, account_id, user_phone_number, output_at, last_optin_time)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    optin_id, account_id, number, self.iso_now(), row["last_optin_time"],
-                )  # fmt: skip
+                    optin_id,
+                    account_id,
+                    number,
+                    self.iso_now(),
+                    row["last_optin_time"],
+                )
                 deleted += 1
         return {"deleted": deleted, "not_found": len(numbers) - deleted, "total_requested": len(numbers)}
 
@@ -253,9 +305,11 @@ class Engagement:
         return row
 
     def has_consent(self, account_id: int, phone: str) -> bool:
-        return bool(self.store.one(
-            "SELECT id FROM user_optins WHERE account_id = ? AND user_phone_number = ?", account_id, phone
-        ))  # fmt: skip
+        return bool(
+            self.store.one(
+                "SELECT id FROM user_optins WHERE account_id = ? AND user_phone_number = ?", account_id, phone
+            )
+        )
 
 
 def render(body: str, variables: dict) -> str:

@@ -7,25 +7,24 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify, request
 
-from simulators.common.clock import Clock
-from simulators.common.faults import FaultRules
-from simulators.common.ids import IdSource
-from simulators.common.journal import Journal
-from simulators.common.runner import ServerThread
-from simulators.common.tls import LocalCA, local_ca
-
-from .actions import ActionLog
-from .auth import Credentials, RateLimiter
-from .config import EnvironmentConfig
-from .custom_fields import CustomFieldValues
-from .directory import Directory
-from .engagement import Engagement
-from .errors import AlcmeonError
-from .inbox import Inbox
-from .notifications import Notifier
-from .seeding import apply_seed, seed_defaults
-from .settings import OrgSettings
-from .store import Store
+from alcsim.simulators.alcmeon.actions import ActionLog
+from alcsim.simulators.alcmeon.auth import Credentials, RateLimiter
+from alcsim.simulators.alcmeon.config import EnvironmentConfig
+from alcsim.simulators.alcmeon.custom_fields import CustomFieldValues
+from alcsim.simulators.alcmeon.directory import Directory
+from alcsim.simulators.alcmeon.engagement import Engagement
+from alcsim.simulators.alcmeon.errors import AlcmeonError
+from alcsim.simulators.alcmeon.inbox import Inbox
+from alcsim.simulators.alcmeon.notifications import Notifier
+from alcsim.simulators.alcmeon.seeding import apply_seed, seed_defaults
+from alcsim.simulators.alcmeon.settings import OrgSettings
+from alcsim.simulators.alcmeon.store import Store
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.common.faults import FaultRules
+from alcsim.simulators.common.ids import IdSource
+from alcsim.simulators.common.journal import Journal
+from alcsim.simulators.common.runner import ServerThread
+from alcsim.simulators.common.tls import LocalCA, local_ca
 
 
 class AlcmeonEnvironment:
@@ -60,7 +59,9 @@ class AlcmeonEnvironment:
         self.base_url = self.config.base_url
         if self.store.is_empty():
             seed_defaults(self)
-        from .app import create_app  # the app needs the environment, the environment does not need the app
+        from alcsim.simulators.alcmeon.app import (
+            create_app,
+        )  # the app needs the environment, the environment does not need the app
 
         self.app: Flask = create_app(self)
 
@@ -161,8 +162,9 @@ class AlcmeonEnvironment:
         }
 
 
-def create_environment(config: EnvironmentConfig | dict | None = None, clock: Clock | None = None,
-                       ca: LocalCA | None = None) -> AlcmeonEnvironment:  # fmt: skip
+def create_environment(
+    config: EnvironmentConfig | dict | None = None, clock: Clock | None = None, ca: LocalCA | None = None
+) -> AlcmeonEnvironment:
     if isinstance(config, dict):
         config = EnvironmentConfig.from_dict(config)
     return AlcmeonEnvironment(config, clock, ca)

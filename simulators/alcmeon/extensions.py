@@ -12,9 +12,9 @@ import json
 
 from flask import Blueprint, g, jsonify, request
 
-from .custom_fields import CONTACT_FIELD_LABEL
-from .errors import BadRequest, NotFound
-from .validation import boolean, integer, json_body, text
+from alcsim.simulators.alcmeon.custom_fields import CONTACT_FIELD_LABEL
+from alcsim.simulators.alcmeon.errors import BadRequest, NotFound
+from alcsim.simulators.alcmeon.validation import boolean, integer, json_body, text
 
 EXT_PREFIX = "/_sim/ext"
 
@@ -197,8 +197,11 @@ def extensions_blueprint(env) -> Blueprint:
         enabled = boolean(body.get("enabled", True), "enabled")
         env.store.run(
             "UPDATE applications SET webhook_url = ?, webhook_enabled = ?, notification_types = ? WHERE id = ?",
-            url, int(enabled), None if types is None else json.dumps(types), g.application["id"],
-        )  # fmt: skip
+            url,
+            int(enabled),
+            None if types is None else json.dumps(types),
+            g.application["id"],
+        )
         return jsonify({"url": url, "enabled": enabled, "notification_types": types})
 
     @bp.post("/notifications/run-due")

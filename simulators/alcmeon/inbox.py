@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .actions import TEAM_TAG_ID, ActionLog, admin_user, team_tag
-from .config import EnvironmentConfig
-from .directory import Directory
-from .errors import BadRequest, Conflict, Forbidden, NotFound
-from .store import Store, dumps, loads
+from alcsim.simulators.alcmeon.actions import TEAM_TAG_ID, ActionLog, admin_user, team_tag
+from alcsim.simulators.alcmeon.config import EnvironmentConfig
+from alcsim.simulators.alcmeon.directory import Directory
+from alcsim.simulators.alcmeon.errors import BadRequest, Conflict, Forbidden, NotFound
+from alcsim.simulators.alcmeon.store import Store, dumps, loads
 
 # AR 2.4 / rule 25: WhatsApp free-form replies only within 24 h of the customer's last message.
 WHATSAPP_REPLY_WINDOW = 24 * 3600
@@ -70,8 +70,18 @@ class Inbox:
             return "expired"
         return "open"
 
-    def customer_writes(self, account_id: int, user_id: str, content: str, *, name=None, attachments=(),
-                        channel_data=None, external_id=None, is_private: bool = True) -> dict:  # fmt: skip
+    def customer_writes(
+        self,
+        account_id: int,
+        user_id: str,
+        content: str,
+        *,
+        name=None,
+        attachments=(),
+        channel_data=None,
+        external_id=None,
+        is_private: bool = True,
+    ) -> dict:
         """A direct message by default; `is_private=False` is a public post or comment."""
         account = self.directory.social_account(account_id)
         if not account["enabled"]:
@@ -85,8 +95,12 @@ class Inbox:
                 conversation_id = self.store.run(
                     "INSERT INTO conversations (account_id, social_user_id, status, team_id, opened_at,"
                     " last_customer_message_at) VALUES (?, ?, 'open', ?, ?, ?)",
-                    account["id"], user["id"], account["default_team_id"], now, now,
-                )  # fmt: skip
+                    account["id"],
+                    user["id"],
+                    account["default_team_id"],
+                    now,
+                    now,
+                )
                 sid = scoped_id(self.config.instance_id, account["id"], user["id"], conversation_id)
                 self.store.run("UPDATE conversations SET scoped_id = ? WHERE id = ?", sid, conversation_id)
                 conversation = self.conversation_row(conversation_id)
@@ -94,8 +108,10 @@ class Inbox:
                 self.store.run(
                     "UPDATE template_sends SET conversation_id = ? WHERE account_id = ? AND to_user = ?"
                     " AND conversation_id IS NULL",
-                    conversation_id, account["id"], user["user_id"],
-                )  # fmt: skip
+                    conversation_id,
+                    account["id"],
+                    user["user_id"],
+                )
             else:
                 self.store.run(
                     "UPDATE conversations SET last_customer_message_at = ? WHERE id = ?",
@@ -105,8 +121,14 @@ class Inbox:
             message_id = self.store.run(
                 "INSERT INTO messages (conversation_id, external_id, content, is_private, authored_at, attachments,"
                 " social_user_id, direction) VALUES (?, ?, ?, ?, ?, ?, ?, 'in')",
-                conversation["id"], "", content, int(is_private), now, dumps(list(attachments)), user["id"],
-            )  # fmt: skip
+                conversation["id"],
+                "",
+                content,
+                int(is_private),
+                now,
+                dumps(list(attachments)),
+                user["id"],
+            )
             self.store.run(
                 "UPDATE messages SET external_id = ? WHERE id = ?",
                 external_id or f"{account['type']}-{message_id}",
@@ -116,8 +138,11 @@ class Inbox:
             tags = [team_tag(self.directory.team(team_id))] if team_id else []
             task_id = self.store.run(
                 "INSERT INTO tasks (conversation_id, message_id, state, team_id, tags) VALUES (?, ?, 'pending', ?, ?)",
-                conversation["id"], message_id, team_id, dumps(tags),
-            )  # fmt: skip
+                conversation["id"],
+                message_id,
+                team_id,
+                dumps(tags),
+            )
             action_id = self.actions.record("task-create", task_id, self.directory.bot())
         return {
             "conversation_id": conversation["id"],
@@ -199,8 +224,10 @@ class Inbox:
         with self.store.transaction():
             self.store.run(
                 "UPDATE tasks SET team_id = ?, assignee_id = NULL, state = 'pending', tags = ? WHERE id = ?",
-                team_id, dumps(tags), task_id,
-            )  # fmt: skip
+                team_id,
+                dumps(tags),
+                task_id,
+            )
             self.store.run(
                 "UPDATE conversations SET team_id = ? WHERE id = ?", team_id, task["conversation_id"]
             )
@@ -222,8 +249,12 @@ class Inbox:
             self.store.run(
                 "INSERT INTO messages (conversation_id, external_id, content, is_private, authored_at, attachments,"
                 " agent_id, direction) VALUES (?, ?, ?, 1, ?, '[]', ?, 'out')",
-                conversation["id"], f"{account['type']}-answer-{task_id}-{now}", content, now, agent_id,
-            )  # fmt: skip
+                conversation["id"],
+                f"{account['type']}-answer-{task_id}-{now}",
+                content,
+                now,
+                agent_id,
+            )
             if task["assignee_id"] is None:
                 self.store.run("UPDATE tasks SET assignee_id = ? WHERE id = ?", agent_id, task_id)
             data = {"is_private": True, "answers": [{"content": content, "pictures": list(pictures)}]}

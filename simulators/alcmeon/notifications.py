@@ -20,11 +20,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from simulators.common.journal import Journal
-
-from .actions import ActionLog
-from .config import EnvironmentConfig
-from .store import Store, dumps, loads
+from alcsim.simulators.alcmeon.actions import ActionLog
+from alcsim.simulators.alcmeon.config import EnvironmentConfig
+from alcsim.simulators.alcmeon.store import Store, dumps, loads
+from alcsim.simulators.common.journal import Journal
 
 SIGNATURE_HEADER = "X-Alcmeon-Webhook-Signature"
 REALTIME_PERMISSION = "Realtime notification API"
@@ -44,8 +43,14 @@ def backoff(attempts: int) -> int:
 
 
 class Notifier:
-    def __init__(self, store: Store, actions: ActionLog, config: EnvironmentConfig, now: Callable[[], float],
-                 journal: Journal | None = None):  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        actions: ActionLog,
+        config: EnvironmentConfig,
+        now: Callable[[], float],
+        journal: Journal | None = None,
+    ):
         self.store = store
         self.journal = journal
         self.actions = actions
@@ -251,8 +256,14 @@ class Notifier:
     def record_incoming_error(self, app_id: int, method: str, path: str, status: int, details: str) -> None:
         if method not in ("GET", "POST", "PUT", "DELETE"):
             return
-        failure = {"method": method, "path": path, "status": status, "request_headers": [],
-                   "response_headers": [], "details": details[:100]}  # fmt: skip
+        failure = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "request_headers": [],
+            "response_headers": [],
+            "details": details[:100],
+        }
         self._record_error({"id": app_id}, failure, direction="incoming")
 
     def errors(self, app_id: int) -> list[dict]:

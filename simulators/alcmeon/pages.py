@@ -12,10 +12,10 @@ import hmac
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
-from . import page_text
-from .crm import MatchingClient
-from .errors import AlcmeonError, Forbidden, NotFound
-from .store import loads
+from alcsim.simulators.alcmeon import page_text
+from alcsim.simulators.alcmeon.crm import MatchingClient
+from alcsim.simulators.alcmeon.errors import AlcmeonError, Forbidden, NotFound
+from alcsim.simulators.alcmeon.store import loads
 
 COOKIE = "alcsim_inbox"
 CREATE_FIELDS = ("FirstName", "LastName", "Email", "MobilePhone")

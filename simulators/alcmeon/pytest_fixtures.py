@@ -10,11 +10,10 @@ import pytest
 import requests
 from flask import Flask, request
 
-from simulators.common.clock import Clock
-from simulators.common.runner import ServerThread
-
-from .config import EnvironmentConfig
-from .environment import AlcmeonEnvironment, create_environment
+from alcsim.simulators.alcmeon.config import EnvironmentConfig
+from alcsim.simulators.alcmeon.environment import AlcmeonEnvironment, create_environment
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.common.runner import ServerThread
 
 # Tests make many calls a minute; the faithful 15 per minute is switched back on where a test wants it.
 TEST_RATE_LIMIT = 100_000
@@ -123,9 +122,14 @@ class WebhookReceiver:
         def notify():
             with self._cond:
                 self.received.append(
-                    {"body": request.get_data(), "headers": dict(request.headers), "path": request.path,
-                     "json": json.loads(request.get_data() or b"null"), "answered": self.status}
-                )  # fmt: skip
+                    {
+                        "body": request.get_data(),
+                        "headers": dict(request.headers),
+                        "path": request.path,
+                        "json": json.loads(request.get_data() or b"null"),
+                        "answered": self.status,
+                    }
+                )
                 self._cond.notify_all()
             if self.hold is not None:
                 self.hold.wait(timeout=10)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from .errors import BadRequest, NotFound, ReasonError
-from .http import guarded, next_page_url, route_key
-from .validation import MAX_ID, boolean, json_body, query_bool, query_int
+from alcsim.simulators.alcmeon.errors import BadRequest, NotFound, ReasonError
+from alcsim.simulators.alcmeon.http import guarded, next_page_url, route_key
+from alcsim.simulators.alcmeon.validation import MAX_ID, boolean, json_body, query_bool, query_int
 
 
 def api_blueprint(env) -> Blueprint:

@@ -7,10 +7,10 @@ import mimetypes
 
 from flask import Blueprint, jsonify, request
 
-from .errors import AlcmeonError, BadRequest, Forbidden, NotFound, ReasonError
-from .http import guarded, next_page_url
-from .pages import embed_page as styled_embed_page
-from .validation import MAX_ID, json_body, query_int
+from alcsim.simulators.alcmeon.errors import AlcmeonError, BadRequest, Forbidden, NotFound, ReasonError
+from alcsim.simulators.alcmeon.http import guarded, next_page_url
+from alcsim.simulators.alcmeon.pages import embed_page as styled_embed_page
+from alcsim.simulators.alcmeon.validation import MAX_ID, json_body, query_int
 
 EMBED_LIFETIME_SECONDS = 8 * 3600  # AR 3.9: valid up to eight hours
 EMBED_PERMISSIONS = ("read", "read-answer", "read-answer-moderate")
@@ -76,9 +76,14 @@ def messaging_blueprint(env) -> Blueprint:
         env.store.run(
             "INSERT INTO attachments (token, account_id, file_name, mime_type, data, size, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            token, int(site_id), file_name, mimetypes.guess_type(file_name)[0] or "application/octet-stream",
-            base64.b64encode(data).decode(), len(data), env.clock.timestamp() + ATTACHMENT_LIFETIME_SECONDS,
-        )  # fmt: skip
+            token,
+            int(site_id),
+            file_name,
+            mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+            base64.b64encode(data).decode(),
+            len(data),
+            env.clock.timestamp() + ATTACHMENT_LIFETIME_SECONDS,
+        )
         return jsonify({"access_token": token})
 
     @bp.post("/embed")
@@ -118,8 +123,11 @@ def messaging_blueprint(env) -> Blueprint:
         if status is not None and status not in ("submitted", "in_review", "rejected", "accepted"):
             raise BadRequest("invalid-request-body", "unknown status filter")
         template_id = body.get("id")
-        if template_id is not None and (isinstance(template_id, bool) or not isinstance(template_id, int)
-                                        or not 0 <= template_id <= MAX_ID):  # fmt: skip
+        if template_id is not None and (
+            isinstance(template_id, bool)
+            or not isinstance(template_id, int)
+            or not 0 <= template_id <= MAX_ID
+        ):
             raise BadRequest("invalid-request-body", "id is an integer")
         return jsonify(env.engagement.kakaotalk_templates(account_id, limit, page, status, template_id))
 
@@ -250,7 +258,11 @@ def _embed(env, body: dict) -> dict:
         env.store.run(
             "INSERT INTO embeds (token, agent_id, task_id, conversation_id, permission, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            token, agent["id"], value if kind == "task_id" else None, value if kind == "conversation_id" else None,
-            permission, env.clock.timestamp() + EMBED_LIFETIME_SECONDS,
-        )  # fmt: skip
+            token,
+            agent["id"],
+            value if kind == "task_id" else None,
+            value if kind == "conversation_id" else None,
+            permission,
+            env.clock.timestamp() + EMBED_LIFETIME_SECONDS,
+        )
     return {"url": f"{env.base_url}/embed/{token}", "account_id": agent["id"]}

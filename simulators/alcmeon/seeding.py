@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from .config import PERMISSIONS, ApplicationConfig
-from .errors import BadRequest
-from .store import dumps
+from alcsim.simulators.alcmeon.config import PERMISSIONS, ApplicationConfig
+from alcsim.simulators.alcmeon.errors import BadRequest
+from alcsim.simulators.alcmeon.store import dumps
 
 # Custom fields a CRM integration stores its match results in (AR 3.6, SMR); ids are 1 and 2.
 DEFAULT_CUSTOM_FIELDS = (
-    {"label": "Salesforce Contact Id", "type": "string", "scope": "user",
-     "description": "Id of the Salesforce Contact (or person Account) matched to this user"},
-    {"label": "Salesforce Case Id", "type": "string", "scope": "conversation",
-     "description": "Id of the Salesforce Case linked to this conversation"},
-)  # fmt: skip
+    {
+        "label": "Salesforce Contact Id",
+        "type": "string",
+        "scope": "user",
+        "description": "Id of the Salesforce Contact (or person Account) matched to this user",
+    },
+    {
+        "label": "Salesforce Case Id",
+        "type": "string",
+        "scope": "conversation",
+        "description": "Id of the Salesforce Case linked to this conversation",
+    },
+)
 DEFAULT_AGENTS = (
     {"email": "camille.martin@example.com", "name": "Camille Martin", "teams": ["Support"]},
     {
@@ -23,15 +31,35 @@ DEFAULT_AGENTS = (
     {"email": "minji.kim@example.com", "name": "Minji Kim", "teams": ["Sales"]},
 )
 DEFAULT_TEMPLATES = (
-    {"channel": "whatsapp", "name": "order_update", "language": "en", "category": "utility",
-     "body": "Hello {{1}}, your order {{2}} is on its way."},
-    {"channel": "whatsapp", "name": "spring_offer", "language": "en", "category": "marketing",
-     "body": "Hi {{1}}, enjoy 20% off this spring."},
-    {"channel": "kakaotalk", "name": "delivery_notice", "language": "kr", "category": "alimtalk",
-     "body": "{{name}}님, 주문하신 상품이 발송되었습니다."},
-    {"channel": "kakaotalk", "name": "friend_promo", "language": "en", "category": "friendtalk",
-     "body": "Hello {{name}}, a new offer is waiting for you."},
-)  # fmt: skip
+    {
+        "channel": "whatsapp",
+        "name": "order_update",
+        "language": "en",
+        "category": "utility",
+        "body": "Hello {{1}}, your order {{2}} is on its way.",
+    },
+    {
+        "channel": "whatsapp",
+        "name": "spring_offer",
+        "language": "en",
+        "category": "marketing",
+        "body": "Hi {{1}}, enjoy 20% off this spring.",
+    },
+    {
+        "channel": "kakaotalk",
+        "name": "delivery_notice",
+        "language": "kr",
+        "category": "alimtalk",
+        "body": "{{name}}님, 주문하신 상품이 발송되었습니다.",
+    },
+    {
+        "channel": "kakaotalk",
+        "name": "friend_promo",
+        "language": "en",
+        "category": "friendtalk",
+        "body": "Hello {{name}}, a new offer is waiting for you.",
+    },
+)
 
 
 def seed_defaults(env, secrets: list[str] = ()) -> None:
@@ -72,10 +100,14 @@ def add_application(env, app: ApplicationConfig) -> int:
     return env.store.run(
         "INSERT INTO applications (name, secret, permissions, webhook_url, webhook_enabled, notification_types,"
         " embed_domain) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        app.name, app.secret or env.new_secret(), dumps(list(app.permissions)), app.webhook_url,
-        int(app.webhook_enabled), None if app.notification_types is None else dumps(app.notification_types),
+        app.name,
+        app.secret or env.new_secret(),
+        dumps(list(app.permissions)),
+        app.webhook_url,
+        int(app.webhook_enabled),
+        None if app.notification_types is None else dumps(app.notification_types),
         app.embed_domain,
-    )  # fmt: skip
+    )
 
 
 def _team_id(env, name_or_id) -> int | None:
@@ -129,8 +161,11 @@ def apply_seed(env, payload: dict) -> dict:
             extra = {
                 k: spec[k] for k in ("description", "teams", "optional", "allowed", "editable") if k in spec
             }
-            fields.append(env.directory.add_custom_field(spec["label"], spec.get("type", "string"),
-                                                         spec.get("scope", "user"), **extra))  # fmt: skip
+            fields.append(
+                env.directory.add_custom_field(
+                    spec["label"], spec.get("type", "string"), spec.get("scope", "user"), **extra
+                )
+            )
         created["custom_fields"] = fields
         apps = []
         for spec in payload.get("applications", []):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-from .directory import Directory
-from .errors import BadRequest, Conflict, NotFound
-from .store import Store
+from alcsim.simulators.alcmeon.directory import Directory
+from alcsim.simulators.alcmeon.errors import BadRequest, Conflict, NotFound
+from alcsim.simulators.alcmeon.store import Store
 
 # Open question 10: the modes' real names are not published (docs/assumptions.md).
 SYNC_MODES = ("team-based", "match-based", "team-and-match")
@@ -26,10 +26,17 @@ ORG_DEFAULTS = {
     "contact_profile_fields": ["Name", "Email", "Phone"],
 }
 _TYPES = {
-    "name": str, "instance_url": str, "authorized": bool, "package_version": str, "person_account_mode": bool,
-    "sync_mode": str, "frequency_seconds": int, "contact_search_fields": list, "contact_display_fields": list,
+    "name": str,
+    "instance_url": str,
+    "authorized": bool,
+    "package_version": str,
+    "person_account_mode": bool,
+    "sync_mode": str,
+    "frequency_seconds": int,
+    "contact_search_fields": list,
+    "contact_display_fields": list,
     "contact_profile_fields": list,
-}  # fmt: skip
+}
 
 
 class OrgSettings:

@@ -17,17 +17,37 @@ from faker import Faker
 
 # Locale per channel: who writes on it in a typical multi-country brand.
 CHANNEL_LOCALES = {
-    "twitter": "en_US", "facebook": "fr_FR", "instagram": "it_IT", "whatsapp": "es_ES",
-    "kakaotalk": "ko_KR", "inmessage": "en_GB", "line": "ja_JP", "gmb": "de_DE",
-}  # fmt: skip
-COUNTRY_CODES = {"en_US": "1", "fr_FR": "33", "it_IT": "39", "es_ES": "34", "ko_KR": "82", "en_GB": "44",
-                 "ja_JP": "81", "de_DE": "49"}  # fmt: skip
+    "twitter": "en_US",
+    "facebook": "fr_FR",
+    "instagram": "it_IT",
+    "whatsapp": "es_ES",
+    "kakaotalk": "ko_KR",
+    "inmessage": "en_GB",
+    "line": "ja_JP",
+    "gmb": "de_DE",
+}
+COUNTRY_CODES = {
+    "en_US": "1",
+    "fr_FR": "33",
+    "it_IT": "39",
+    "es_ES": "34",
+    "ko_KR": "82",
+    "en_GB": "44",
+    "ja_JP": "81",
+    "de_DE": "49",
+}
 NATIONAL_PATTERNS = {"ko_KR": "10########", "fr_FR": "6########", "es_ES": "6########", "en_US": "%##%######"}
 # The share of each kind of event; returning users come back inside the window unless time travels.
 DEFAULT_MIX = {
-    "new_user": 30, "returning_user": 25, "returning_after_window": 4, "reply": 20, "route": 8,
-    "match": 4, "close": 6, "acquire": 3,
-}  # fmt: skip
+    "new_user": 30,
+    "returning_user": 25,
+    "returning_after_window": 4,
+    "reply": 20,
+    "route": 8,
+    "match": 4,
+    "close": 6,
+    "acquire": 3,
+}
 
 
 @dataclass
@@ -43,8 +63,14 @@ class Customer:
 
 
 class TrafficGenerator:
-    def __init__(self, base_url: str, session: requests.Session, seed: int | str = 0,
-                 mix: dict | None = None, time_travel: bool = False):  # fmt: skip
+    def __init__(
+        self,
+        base_url: str,
+        session: requests.Session,
+        seed: int | str = 0,
+        mix: dict | None = None,
+        time_travel: bool = False,
+    ):
         """`time_travel` lets returning users come back after the silence window by moving the clock."""
         self.base_url = base_url.rstrip("/")
         self.session = session
@@ -107,8 +133,13 @@ class TrafficGenerator:
 
     # Events.
     def write(self, customer: Customer) -> dict:
-        body = {"account_id": customer.account_id, "user_id": customer.user_id, "name": customer.name,
-                "content": self.text(customer.channel), "channel_data": customer.channel_data}  # fmt: skip
+        body = {
+            "account_id": customer.account_id,
+            "user_id": customer.user_id,
+            "name": customer.name,
+            "content": self.text(customer.channel),
+            "channel_data": customer.channel_data,
+        }
         sent = self._ext("POST", "/customers/messages", json=body)
         customer.social_user_id = sent["social_user_id"]
         customer.last_task_id = sent["task_id"]
@@ -167,8 +198,14 @@ class TrafficGenerator:
             customer.last_task_id = None
         return kind
 
-    def run(self, events: int | None = None, rate: float | None = None, duration: float | None = None,
-            on_event: Callable[[str], None] | None = None, should_stop: Callable[[], bool] | None = None) -> Counter:  # fmt: skip
+    def run(
+        self,
+        events: int | None = None,
+        rate: float | None = None,
+        duration: float | None = None,
+        on_event: Callable[[str], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Counter:
         """Run `events` steps, or until `duration` seconds pass; `rate` is events per second (None: flat out)."""
         if events is None and duration is None:
             raise ValueError("give events, duration or both")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from .errors import AlcmeonError, BadRequest
+from alcsim.simulators.alcmeon.errors import AlcmeonError, BadRequest
 
 # SQLite integers are 64-bit; anything bigger cannot name a stored row and must not reach the driver.
 MAX_ID = 2**63 - 1

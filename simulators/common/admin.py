@@ -12,7 +12,7 @@ import time
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 
-from .faults import FaultRuleError
+from alcsim.simulators.common.faults import FaultRuleError
 
 ADMIN_PREFIX = "/_sim"
 # Simulator extensions play the simulated world (customers, agents, the package's queue): unlike the admin

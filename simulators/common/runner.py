@@ -11,7 +11,7 @@ import threading
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
-from .tls import LocalCA, local_ca
+from alcsim.simulators.common.tls import LocalCA, local_ca
 
 
 class ServerThread:

@@ -7,14 +7,13 @@ import logging
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from simulators.common.admin import admin_blueprint, instrument
-from simulators.common.faults import FaultRules
-from simulators.common.journal import Journal
-
-from . import errors, openapi, pages, seeding
-from .org import Org
-from .routes import auth, composite, extensions, misc, query, sobjects
-from .routes.common import error_response, respond
+from alcsim.simulators.common.admin import admin_blueprint, instrument
+from alcsim.simulators.common.faults import FaultRules
+from alcsim.simulators.common.journal import Journal
+from alcsim.simulators.salesforce import errors, openapi, pages, seeding
+from alcsim.simulators.salesforce.org import Org
+from alcsim.simulators.salesforce.routes import auth, composite, extensions, misc, query, sobjects
+from alcsim.simulators.salesforce.routes.common import error_response, respond
 
 # Routes that answer without a session: the logins and the admin health check.
 OPEN_ENDPOINTS = {"auth.token", "auth.soap_login", "auth.revoke", "sim_admin.health"}

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from . import errors
+from alcsim.simulators.salesforce import errors
 
 if TYPE_CHECKING:
-    from .org import Org
+    from alcsim.simulators.salesforce.org import Org
 
 
 class OAuthError(Exception):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from .schema import SObject
+from alcsim.simulators.salesforce.schema import SObject
 
 if TYPE_CHECKING:
-    from .org import Org
+    from alcsim.simulators.salesforce.org import Org
 
 CONVERSATION = "alcmeon__Conversation__c"
 HELD = ("Assigned", "Opened")

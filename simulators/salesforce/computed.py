@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import errors
-from .schema import SObject
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.schema import SObject
 
 if TYPE_CHECKING:
-    from .org import Org
+    from alcsim.simulators.salesforce.org import Org
 
 
 def _full_name(row: dict) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .org import MASTER_RECORD_TYPE_ID, Org
-from .schema import SObject
-from .store import quote
+from alcsim.simulators.salesforce.org import MASTER_RECORD_TYPE_ID, Org
+from alcsim.simulators.salesforce.schema import SObject
+from alcsim.simulators.salesforce.store import quote
 
 
 def _urls(sobject: SObject, version: str) -> dict:

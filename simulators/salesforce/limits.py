@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from . import errors
+from alcsim.simulators.salesforce import errors
 
 if TYPE_CHECKING:
-    from .org import Org
+    from alcsim.simulators.salesforce.org import Org
 
 
 class ApiUsage:

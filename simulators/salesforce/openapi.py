@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .config import CURRENT_API_VERSION
-from .routes.common import org, respond
-from .schema import Field, SObject
+from alcsim.simulators.salesforce.config import CURRENT_API_VERSION
+from alcsim.simulators.salesforce.routes.common import org, respond
+from alcsim.simulators.salesforce.schema import Field, SObject
 
 bp = Blueprint("openapi", __name__)
 PATH = "/_sim/openapi.json"

@@ -9,20 +9,19 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from simulators.common.clock import Clock
-from simulators.common.ids import IdSource
-
-from . import errors
-from .auth import Sessions
-from .automation import CustomerAutomation
-from .config import CURRENT_API_VERSION, OrgConfig
-from .ids import make_id, pod_for_seed, to18
-from .limits import ApiUsage
-from .package import PackageCallouts
-from .records import Records
-from .schema import Field, Schema, SObject
-from .store import Store
-from .values import format_datetime
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.common.ids import IdSource
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.auth import Sessions
+from alcsim.simulators.salesforce.automation import CustomerAutomation
+from alcsim.simulators.salesforce.config import CURRENT_API_VERSION, OrgConfig
+from alcsim.simulators.salesforce.ids import make_id, pod_for_seed, to18
+from alcsim.simulators.salesforce.limits import ApiUsage
+from alcsim.simulators.salesforce.package import PackageCallouts
+from alcsim.simulators.salesforce.records import Records
+from alcsim.simulators.salesforce.schema import Field, Schema, SObject
+from alcsim.simulators.salesforce.store import Store
+from alcsim.simulators.salesforce.values import format_datetime
 
 # The master record type id is the same in every org (SC 4).
 MASTER_RECORD_TYPE_ID = "012000000000000AAA"

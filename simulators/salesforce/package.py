@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from simulators.common.tls import local_ca
-
-from .values import format_datetime, parse_datetime
+from alcsim.simulators.common.tls import local_ca
+from alcsim.simulators.salesforce.values import format_datetime, parse_datetime
 
 if TYPE_CHECKING:
-    from .config import PackageCallout
-    from .org import Org
-    from .schema import SObject
+    from alcsim.simulators.salesforce.config import PackageCallout
+    from alcsim.simulators.salesforce.org import Org
+    from alcsim.simulators.salesforce.schema import SObject
 
 CONVERSATION = "alcmeon__Conversation__c"
 # What the package reports: the Contact or Account linked (UPD-01), the owner moved (UPD-02, TOPO-06/07),

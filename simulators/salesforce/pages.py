@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
-from . import errors
-from .ids import to18
-from .routes.common import org
-from .schema import SObject
-from .store import quote
-from .values import parse_datetime
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.routes.common import org
+from alcsim.simulators.salesforce.schema import SObject
+from alcsim.simulators.salesforce.store import quote
+from alcsim.simulators.salesforce.values import parse_datetime
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 COOKIE = "sid"
@@ -181,9 +181,13 @@ def _widget_url(sobject: SObject, record_id: str) -> str | None:
         return None
     issued_at = int(time.time())
     return template.format(
-        org_id=org().id, record_id=record_id, user_id=g.session.user_id, session_id=g.session.token,
-        issued_at=issued_at, signature=_widget_signature(record_id, g.session.user_id, issued_at),
-    )  # fmt: skip
+        org_id=org().id,
+        record_id=record_id,
+        user_id=g.session.user_id,
+        session_id=g.session.token,
+        issued_at=issued_at,
+        signature=_widget_signature(record_id, g.session.user_id, issued_at),
+    )
 
 
 def _widget_signature(record_id: str, user_id: str, issued_at: int) -> str:

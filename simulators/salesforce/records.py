@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from . import errors
-from .ids import to18
-from .schema import Field, SObject
-from .store import quote
-from .values import check, format_datetime, parse_datetime, to_api, to_store
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.schema import Field, SObject
+from alcsim.simulators.salesforce.store import quote
+from alcsim.simulators.salesforce.values import check, format_datetime, parse_datetime, to_api, to_store
 
 if TYPE_CHECKING:
-    from .org import Org
+    from alcsim.simulators.salesforce.org import Org
 
 
 class Records:
@@ -284,7 +284,7 @@ class Records:
 
     def _complete(self, sobject: SObject, row: dict, before: dict | None, user_id: str) -> None:
         """Values the org computes: names, person accounts, closed flags, derived account ids."""
-        from .computed import complete
+        from alcsim.simulators.salesforce.computed import complete
 
         complete(self.org, sobject, row, before)
 
@@ -309,6 +309,6 @@ class Records:
                 )
 
     def _after_save(self, sobject: SObject, row: dict, before: dict | None, user_id: str) -> None:
-        from .computed import after_save
+        from alcsim.simulators.salesforce.computed import after_save
 
         after_save(self.org, sobject, row, before, user_id)

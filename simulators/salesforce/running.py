@@ -8,13 +8,12 @@ from pathlib import Path
 import requests
 from simple_salesforce import Salesforce
 
-from simulators.common.clock import Clock
-from simulators.common.runner import ServerThread
-from simulators.common.tls import LocalCA, local_ca
-
-from .app import create_app
-from .config import CURRENT_API_VERSION, OrgConfig
-from .org import Org
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.common.runner import ServerThread
+from alcsim.simulators.common.tls import LocalCA, local_ca
+from alcsim.simulators.salesforce.app import create_app
+from alcsim.simulators.salesforce.config import CURRENT_API_VERSION, OrgConfig
+from alcsim.simulators.salesforce.org import Org
 
 
 def trusting_session(ca_bundle: str) -> requests.Session:

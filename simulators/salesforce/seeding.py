@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from . import errors
-from .org import Org
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.org import Org
 
 
 def seed(org: Org, document: dict) -> dict:

@@ -11,7 +11,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from .schema import Schema, SObject
+from alcsim.simulators.salesforce.schema import Schema, SObject
 
 
 def quote(identifier: str) -> str:

@@ -6,8 +6,8 @@ import math
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from . import errors
-from .schema import Field
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.schema import Field
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DATETIME = re.compile(

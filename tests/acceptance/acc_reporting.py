@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.reporting import test_report_context_registry
 
-from connector import living_doc
+from alcsim.simulators.acceptance import living_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"
@@ -30,8 +30,12 @@ def _state(config) -> dict:
     if PARTS not in config.stash:
         worker = getattr(config, "workerinput", None)
         run = worker["testrunuid"] if worker else uuid.uuid4().hex
-        config.stash[PARTS] = {"run": run, "worker": worker["workerid"] if worker else "main",
-                               "started": time.time(), "features": {}}  # fmt: skip
+        config.stash[PARTS] = {
+            "run": run,
+            "worker": worker["workerid"] if worker else "main",
+            "started": time.time(),
+            "features": {},
+        }
     return config.stash[PARTS]
 
 
@@ -57,19 +61,34 @@ def record(config, report) -> None:
     state = _state(config)
     feature = scenario["feature"]
     uri = os.path.relpath(feature["filename"], ROOT)
-    entry = state["features"].setdefault(uri, {
-        "keyword": feature["keyword"], "uri": uri, "name": feature["name"] or uri,
-        "id": uri.lower().replace(" ", "-"), "line": feature["line_number"], "description": feature["description"],
-        "language": feature["language"], "tags": [{"name": f"@{t}", "line": feature["line_number"] - 1}
-                                                  for t in feature["tags"]], "elements": [],
-    })  # fmt: skip
+    entry = state["features"].setdefault(
+        uri,
+        {
+            "keyword": feature["keyword"],
+            "uri": uri,
+            "name": feature["name"] or uri,
+            "id": uri.lower().replace(" ", "-"),
+            "line": feature["line_number"],
+            "description": feature["description"],
+            "language": feature["language"],
+            "tags": [{"name": f"@{t}", "line": feature["line_number"] - 1} for t in feature["tags"]],
+            "elements": [],
+        },
+    )
     first_failure = True
     steps = []
     for step in scenario["steps"]:
         failed_here = step["failed"] and first_failure
         first_failure = first_failure and not step["failed"]
-        steps.append({"keyword": step["keyword"], "name": step["name"], "line": step["line_number"],
-                      "match": {"location": ""}, "result": _result(step, report, failed_here)})  # fmt: skip
+        steps.append(
+            {
+                "keyword": step["keyword"],
+                "name": step["name"],
+                "line": step["line_number"],
+                "match": {"location": ""},
+                "result": _result(step, report, failed_here),
+            }
+        )
     if report.failed and not any(s["result"]["status"] == "failed" for s in steps):
         steps.append(
             {
@@ -80,12 +99,18 @@ def record(config, report) -> None:
                 "result": {"status": "failed", "duration": 0, "error_message": str(report.longrepr)[-4000:]},
             }
         )
-    entry["elements"].append({
-        "keyword": scenario["keyword"], "id": context.name, "name": scenario["name"],
-        "line": scenario["line_number"], "description": scenario["description"], "type": "scenario",
-        "tags": [{"name": f"@{t}", "line": scenario["line_number"] - 1} for t in scenario["tags"]],
-        "steps": steps,
-    })  # fmt: skip
+    entry["elements"].append(
+        {
+            "keyword": scenario["keyword"],
+            "id": context.name,
+            "name": scenario["name"],
+            "line": scenario["line_number"],
+            "description": scenario["description"],
+            "type": "scenario",
+            "tags": [{"name": f"@{t}", "line": scenario["line_number"] - 1} for t in scenario["tags"]],
+            "steps": steps,
+        }
+    )
 
 
 def finish(session) -> None:
@@ -97,6 +122,15 @@ def finish(session) -> None:
     parts = reports / "cucumber"
     parts.mkdir(parents=True, exist_ok=True)
     part = parts / f"{state['run']}-{state['worker']}.json"
-    part.write_text(json.dumps({"run": state["run"], "worker": state["worker"], "started": state["started"],
-                                "features": list(state["features"].values())}, indent=1))  # fmt: skip
+    part.write_text(
+        json.dumps(
+            {
+                "run": state["run"],
+                "worker": state["worker"],
+                "started": state["started"],
+                "features": list(state["features"].values()),
+            },
+            indent=1,
+        )
+    )
     living_doc.merge_and_render(reports, FEATURES)

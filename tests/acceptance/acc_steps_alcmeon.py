@@ -6,7 +6,7 @@ import pytest
 from acc_world import TIMEOUT, World
 from pytest_bdd import given, parsers, then, when
 
-from simulators.common.waiting import wait_until
+from alcsim.simulators.common.waiting import wait_until
 
 WHO = r"(?P<customer>[A-ZÀ-Ý]\w+)"
 
@@ -59,8 +59,12 @@ def customer_writes_again(world: World, customer: str):
 @given(re(WHO + r' gives consent to be contacted on "(?P<account>[^"]+)"'))
 def customer_consents(world: World, customer: str, account: str):
     known = world.person(customer, account)
-    world.ext(known.env, "POST", "/customers/consent",
-              json={"account_id": known.account_id, "user_id": known.user_id, "given": True})  # fmt: skip
+    world.ext(
+        known.env,
+        "POST",
+        "/customers/consent",
+        json={"account_id": known.account_id, "user_id": known.user_id, "given": True},
+    )
 
 
 # -- agents in Alcméon ------------------------------------------------------------------------------
@@ -68,24 +72,36 @@ def customer_consents(world: World, customer: str, account: str):
 @when(re(r"an Alcméon agent routes " + WHO + r'\'s message to the "(?P<team>[^"]+)" team'))
 def route_message(world: World, customer: str, team: str):
     known = world.customer(customer)
-    world.ext(known.env, "POST", f"/tasks/{known.last['task_id']}/route",
-              json={"team_id": world.rt.team_id(known.env, team)})  # fmt: skip
+    world.ext(
+        known.env,
+        "POST",
+        f"/tasks/{known.last['task_id']}/route",
+        json={"team_id": world.rt.team_id(known.env, team)},
+    )
 
 
 @given(re(r'an Alcméon agent replies "(?P<text>[^"]*)" to ' + WHO))
 @when(re(r'an Alcméon agent replies "(?P<text>[^"]*)" to ' + WHO))
 def alcmeon_reply(world: World, text: str, customer: str):
     known = world.customer(customer)
-    world.ext(known.env, "POST", f"/tasks/{known.last['task_id']}/reply",
-              json={"agent_id": world.alcmeon_agent(known.env), "content": text})  # fmt: skip
+    world.ext(
+        known.env,
+        "POST",
+        f"/tasks/{known.last['task_id']}/reply",
+        json={"agent_id": world.alcmeon_agent(known.env), "content": text},
+    )
 
 
 @given(re(r"an Alcméon agent closes " + WHO + r"'s conversation"))
 @when(re(r"an Alcméon agent closes " + WHO + r"'s conversation"))
 def alcmeon_close(world: World, customer: str):
     known = world.customer(customer)
-    world.ext(known.env, "POST", f"/conversations/{known.last['conversation_id']}/close",
-              json={"agent_id": world.alcmeon_agent(known.env)})  # fmt: skip
+    world.ext(
+        known.env,
+        "POST",
+        f"/conversations/{known.last['conversation_id']}/close",
+        json={"agent_id": world.alcmeon_agent(known.env)},
+    )
 
 
 @given("time moves on until every notification is delivered")
@@ -119,8 +135,12 @@ def conversation_open(world: World, customer: str):
 @then(re(WHO + r' is matched to the (?:Contact|person account) "(?P<contact>[^"]+)" in Alcméon'))
 def matched_in_alcmeon(world: World, customer: str, contact: str):
     party = world.contacts[contact]
-    wait_until(lambda: (world.social_user(customer)["crm_contact_id"] or "")[:15] == party[:15], TIMEOUT, 0.05,
-               f"{customer} matched to {contact}")  # fmt: skip
+    wait_until(
+        lambda: (world.social_user(customer)["crm_contact_id"] or "")[:15] == party[:15],
+        TIMEOUT,
+        0.05,
+        f"{customer} matched to {contact}",
+    )
 
 
 @then(re(WHO + r" is not matched in Alcméon"))
@@ -139,10 +159,18 @@ def customer_receives(world: World, customer: str, text: str):
     def delivered():
         tasks = handle.session.get(f"{handle.url}/actions/conversations/{conversation_id}").json()
         actions = [a for task in tasks for a in task["actions"]]
-        answers = {a["id"] for a in actions if a["type"] == "answer"
-                   and any(x.get("content") == text for x in (a.get("data") or {}).get("answers", []))}  # fmt: skip
-        return any(a["type"] == "execute-answer" and (a.get("data") or {}).get("answer_action_id") in answers
-                   and (a.get("data") or {}).get("answer_status") == "ok" for a in actions)  # fmt: skip
+        answers = {
+            a["id"]
+            for a in actions
+            if a["type"] == "answer"
+            and any(x.get("content") == text for x in (a.get("data") or {}).get("answers", []))
+        }
+        return any(
+            a["type"] == "execute-answer"
+            and (a.get("data") or {}).get("answer_action_id") in answers
+            and (a.get("data") or {}).get("answer_status") == "ok"
+            for a in actions
+        )
 
     wait_until(delivered, TIMEOUT, 0.05, f"{text!r} sent to {customer}")
 

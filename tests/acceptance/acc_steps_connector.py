@@ -6,7 +6,7 @@ from acc_steps_alcmeon import WHO, re
 from acc_world import TIMEOUT, World
 from pytest_bdd import given, then, when
 
-from simulators.common.waiting import wait_until
+from alcsim.simulators.common.waiting import wait_until
 
 ORG = r'"(?P<org>[\w-]+)"'
 UPSERTS = r"/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c"
@@ -76,8 +76,12 @@ def bind_candidate(world: World, name: str, customer: str):
     bind_contact(world, customer, name)
 
 
-@when(re(r'an Alcméon agent creates the (?:Contact|person account) "(?P<name>[^"]+)" with e-mail "(?P<email>[^"]+)" for '
-         + WHO))  # fmt: skip
+@when(
+    re(
+        r'an Alcméon agent creates the (?:Contact|person account) "(?P<name>[^"]+)" with e-mail "(?P<email>[^"]+)" for '
+        + WHO
+    )
+)
 def create_contact(world: World, name: str, email: str, customer: str):
     first, _, last = name.rpartition(" ")
     org = world.record_org_of_account(customer)
@@ -138,8 +142,9 @@ def link_elsewhere(world: World, account: str, org: str):
     env, _ = world.env_of_account(account)
     account_id = world.rt.account_id(env, account)
     org_id = world.rt.connector.org(org).organization_id
-    world.seen["link"] = world.rt.env(env).ext("PUT", f"/salesforce/links/{account_id}",
-                                               json={"org_id": org_id, "enabled": True})  # fmt: skip
+    world.seen["link"] = world.rt.env(env).ext(
+        "PUT", f"/salesforce/links/{account_id}", json={"org_id": org_id, "enabled": True}
+    )
 
 
 @then("the link is refused because the account is already linked")
@@ -186,8 +191,12 @@ def _errors(world: World) -> list[dict]:
 
 def _error_of(world: World, customer: str) -> dict:
     scoped = world.customer(customer).last["scoped_id"]
-    return wait_until(lambda: next((e for e in _errors(world) if e["scoped_id"] == scoped), None), TIMEOUT, 0.05,
-                      f"a sync error for {customer}")  # fmt: skip
+    return wait_until(
+        lambda: next((e for e in _errors(world) if e["scoped_id"] == scoped), None),
+        TIMEOUT,
+        0.05,
+        f"a sync error for {customer}",
+    )
 
 
 @then(re(WHO + r'\'s message is marked "(?P<code>[A-Z_]+)"'))

@@ -8,16 +8,17 @@ from acc_steps_alcmeon import re
 from acc_world import World, webhook_signature_ok
 from pytest_bdd import given, then, when
 
-from simulators.alcmeon.traffic import TrafficGenerator
-from simulators.common.clock import Clock
+from alcsim.simulators.alcmeon.traffic import TrafficGenerator
+from alcsim.simulators.common.clock import Clock
 
 
 @given("an Alcméon environment that notifies our endpoint", target_fixture="world")
 def environment(world: World, alcmeon_env_factory, alcmeon_webhook_receiver) -> World:
     clock = Clock()
     accounts = [{"name": f"Brand {c}", "type": c} for c in ("whatsapp", "facebook", "kakaotalk", "twitter")]
-    handle = alcmeon_env_factory({"social_accounts": accounts, "applications": [
-        {"webhook_url": alcmeon_webhook_receiver.url}]}, clock)  # fmt: skip
+    handle = alcmeon_env_factory(
+        {"social_accounts": accounts, "applications": [{"webhook_url": alcmeon_webhook_receiver.url}]}, clock
+    )
     world.seen.update(env=handle, receiver=alcmeon_webhook_receiver, clock=clock)
     return world
 
@@ -87,14 +88,24 @@ def next_page(world: World, count: str):
 
 
 def _token(handle) -> str:
-    answer = handle.new_session().post(handle.token_url, json={
-        "grant_type": "client_credentials", "client_id": handle.instance_id, "client_secret": handle.secret})  # fmt: skip
+    answer = handle.new_session().post(
+        handle.token_url,
+        json={
+            "grant_type": "client_credentials",
+            "client_id": handle.instance_id,
+            "client_secret": handle.secret,
+        },
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()["access_token"]
 
 
-@when(re(r"a client calls the teams endpoint (?P<how>with Basic authentication|with a fresh OAuth2 token|without credentials"
-         r"|with a token obtained (?P<minutes>\d+) minutes ago)"))  # fmt: skip
+@when(
+    re(
+        r"a client calls the teams endpoint (?P<how>with Basic authentication|with a fresh OAuth2 token|without credentials"
+        r"|with a token obtained (?P<minutes>\d+) minutes ago)"
+    )
+)
 def call_teams(world: World, how: str, minutes: str | None):
     handle = world.seen["env"]
     session = handle.new_session()

@@ -6,7 +6,7 @@ from acc_steps_alcmeon import WHO, re
 from acc_world import TIMEOUT, World
 from pytest_bdd import given, then, when
 
-from simulators.common.waiting import wait_until
+from alcsim.simulators.common.waiting import wait_until
 
 ORG = r'"(?P<org>[\w-]+)"'
 
@@ -25,8 +25,12 @@ def person_account_exists(world: World, name: str, email: str, org: str):
     sf = world.admin_client(org)
     types = {r["developerName"]: r["recordTypeId"] for r in sf.Account.describe()["recordTypeInfos"]}
     first, _, last = name.rpartition(" ")
-    values = {"RecordTypeId": types["PersonAccount"], "FirstName": first or None, "LastName": last,
-              "PersonEmail": email}  # fmt: skip
+    values = {
+        "RecordTypeId": types["PersonAccount"],
+        "FirstName": first or None,
+        "LastName": last,
+        "PersonEmail": email,
+    }
     world.contacts[name] = sf.Account.create(values)["id"]
     world.contact_org[name] = org
 
@@ -36,8 +40,14 @@ def contact_activities(world: World, name: str, task: str, event: str):
     sf = world.admin_client(world.contact_org[name])
     who = world.contacts[name]
     sf.Task.create({"Subject": task, "WhoId": who, "Status": "Not Started", "ActivityDate": "2026-11-20"})
-    sf.Event.create({"Subject": event, "WhoId": who, "StartDateTime": "2026-11-25T09:00:00.000+0000",
-                     "EndDateTime": "2026-11-25T10:00:00.000+0000"})  # fmt: skip
+    sf.Event.create(
+        {
+            "Subject": event,
+            "WhoId": who,
+            "StartDateTime": "2026-11-25T09:00:00.000+0000",
+            "EndDateTime": "2026-11-25T10:00:00.000+0000",
+        }
+    )
 
 
 @given(re(r"the Salesforce agent of the " + ORG + r' org is a member of the "(?P<queue>\w+)" queue'))
@@ -90,8 +100,11 @@ def agent_assigns_queue(world: World, customer: str, queue: str):
 def agent_assigns_unmapped(world: World, customer: str):
     org = world.record_org(customer)
     mapped = {t.queue for e in world.topology.environments for t in e.teams if t.org == org}
-    free = next(q.developer_name for q in world.topology.org(org).queues
-                if q.developer_name not in mapped and "alcmeon__Conversation__c" in q.sobjects)  # fmt: skip
+    free = next(
+        q.developer_name
+        for q in world.topology.org(org).queues
+        if q.developer_name not in mapped and "alcmeon__Conversation__c" in q.sobjects
+    )
     agent_assigns_queue(world, customer, free)
     world.settle()
 
@@ -153,8 +166,11 @@ def history_records(world: World, customer: str, count: str, org: str):
     world.record(customer, org)
     world.settle()
     ids = world.customer(customer).scoped_ids
-    mine = {r["alcmeon__scoped_id__c"]: r["alcmeon__Status__c"] for r in world.rt.conversations(org)
-            if r["alcmeon__scoped_id__c"] in ids}  # fmt: skip
+    mine = {
+        r["alcmeon__scoped_id__c"]: r["alcmeon__Status__c"]
+        for r in world.rt.conversations(org)
+        if r["alcmeon__scoped_id__c"] in ids
+    }
     assert len(mine) == int(count), mine
     assert mine.pop(latest) == "OPEN"
     assert set(mine.values()) == {"CLOSED"}
@@ -244,8 +260,12 @@ def no_case(world: World, org: str):
 def case_links_contact(world: World, customer: str, name: str):
     org = world.contact_org[name]
     case_id = world.case_of(customer, org)
-    wait_until(lambda: world.admin_client(org).Case.get(case_id)["ContactId"] == world.contacts[name], TIMEOUT,
-               0.05, "the Case's Contact")  # fmt: skip
+    wait_until(
+        lambda: world.admin_client(org).Case.get(case_id)["ContactId"] == world.contacts[name],
+        TIMEOUT,
+        0.05,
+        "the Case's Contact",
+    )
 
 
 @then(re(r'the Contact "(?P<name>[^"]+)" lists (?P<count>\d+) conversations? in its related list'))

@@ -9,7 +9,7 @@ from acc_world import TIMEOUT, World
 from pytest_bdd import given, then, when
 from simple_salesforce.exceptions import SalesforceError
 
-from simulators.common.waiting import wait_until
+from alcsim.simulators.common.waiting import wait_until
 
 ORG = r'"(?P<org>[\w-]+)"'
 ENGAGEMENT = "alcmeon__Engagement__c"
@@ -84,8 +84,13 @@ def open_widget(world: World, customer: str, what: str):
     world.seen["widget"] = answer.json()
 
 
-@when(re(r'the Salesforce agent (?P<act>answers|closes the conversation with) "(?P<text>[^"]*)" from the widget on '
-         + WHO + r"'s (?P<what>conversation record|Case)"))  # fmt: skip
+@when(
+    re(
+        r'the Salesforce agent (?P<act>answers|closes the conversation with) "(?P<text>[^"]*)" from the widget on '
+        + WHO
+        + r"'s (?P<what>conversation record|Case)"
+    )
+)
 def widget_act(world: World, act: str, text: str, customer: str, what: str):
     org, record_id = _target(world, customer, "Case" if what == "Case" else "record")
     suffix = "/reply" if act == "answers" else "/close"
@@ -151,18 +156,39 @@ def no_alcmeon_agent(world: World, org: str):
 def template(world: World, channel: str, name: str, account: str):
     env, _ = world.env_of_account(account)
     handle = world.rt.env(env)
-    body = {"templates": [{"channel": channel.lower(), "name": name, "body": "Your order {{1}} is ready",
-                           "language": "en", "category": "utility",
-                           "account_id": world.rt.account_id(env, account)}]}  # fmt: skip
+    body = {
+        "templates": [
+            {
+                "channel": channel.lower(),
+                "name": name,
+                "body": "Your order {{1}} is ready",
+                "language": "en",
+                "category": "utility",
+                "account_id": world.rt.account_id(env, account),
+            }
+        ]
+    }
     answer = handle.session.post(f"{handle.url}/_sim/seed", json=body)
     assert answer.status_code < 300, answer.text
     world.seen.setdefault("templates", {})[name] = answer.json()["templates"][0]["id"]
 
 
-@given(re(r"a Salesforce agent opens a (?P<new>new )?Case for " + WHO + r' with a (?P<channel>\w+) engagement from '
-          r'"(?P<account>[^"]+)" using the "(?P<template>\w+)" template in the ' + ORG + r" org"))  # fmt: skip
-@when(re(r"a Salesforce agent opens a (?P<new>new )?Case for " + WHO + r' with a (?P<channel>\w+) engagement from '
-         r'"(?P<account>[^"]+)" using the "(?P<template>\w+)" template in the ' + ORG + r" org"))  # fmt: skip
+@given(
+    re(
+        r"a Salesforce agent opens a (?P<new>new )?Case for "
+        + WHO
+        + r" with a (?P<channel>\w+) engagement from "
+        r'"(?P<account>[^"]+)" using the "(?P<template>\w+)" template in the ' + ORG + r" org"
+    )
+)
+@when(
+    re(
+        r"a Salesforce agent opens a (?P<new>new )?Case for "
+        + WHO
+        + r" with a (?P<channel>\w+) engagement from "
+        r'"(?P<account>[^"]+)" using the "(?P<template>\w+)" template in the ' + ORG + r" org"
+    )
+)
 def case_with_engagement(
     world: World, new: str, customer: str, channel: str, account: str, template: str, org: str
 ):
@@ -170,9 +196,13 @@ def case_with_engagement(
     env, _ = world.env_of_account(account)
     agent = world.rt.agent_client(org)
     case_id = agent.Case.create({"Subject": f"Follow-up for {customer}", "Origin": channel})["id"]
-    values = {"alcmeon__Case__c": case_id, "alcmeon__Sender_Id__c": str(world.rt.account_id(env, account)),
-              "alcmeon__Recipient_Id__c": f"+{known.user_id}", "alcmeon__Channel__c": channel,
-              "alcmeon__Template_Id__c": str(world.seen.get("templates", {}).get(template, 1))}  # fmt: skip
+    values = {
+        "alcmeon__Case__c": case_id,
+        "alcmeon__Sender_Id__c": str(world.rt.account_id(env, account)),
+        "alcmeon__Recipient_Id__c": f"+{known.user_id}",
+        "alcmeon__Channel__c": channel,
+        "alcmeon__Template_Id__c": str(world.seen.get("templates", {}).get(template, 1)),
+    }
     world.seen["engagement"] = (org, case_id, getattr(agent, ENGAGEMENT).create(values)["id"])
     world.seen.setdefault("cases", {})[customer] = (org, case_id)
 
@@ -239,8 +269,12 @@ def widget_mode(world: World, customer: str, mode: str):
 @then(re(r'the org refuses an engagement on the "(?P<channel>\w+)" channel'))
 def engagement_channel_refused(world: World, channel: str):
     org, case_id, _ = world.seen["engagement"]
-    values = {"alcmeon__Case__c": case_id, "alcmeon__Sender_Id__c": "1", "alcmeon__Recipient_Id__c": "33600000000",
-              "alcmeon__Channel__c": channel}  # fmt: skip
+    values = {
+        "alcmeon__Case__c": case_id,
+        "alcmeon__Sender_Id__c": "1",
+        "alcmeon__Recipient_Id__c": "33600000000",
+        "alcmeon__Channel__c": channel,
+    }
     try:
         getattr(world.admin_client(org), ENGAGEMENT).create(values)
     except SalesforceError as exc:
@@ -253,8 +287,16 @@ def engagement_channel_refused(world: World, channel: str):
 def second_engagement(world: World, customer: str):
     org, case_id, first = world.seen["engagement"]
     row = getattr(world.admin_client(org), ENGAGEMENT).get(first)
-    values = {k: row[k] for k in ("alcmeon__Case__c", "alcmeon__Sender_Id__c", "alcmeon__Recipient_Id__c",
-                                  "alcmeon__Channel__c", "alcmeon__Template_Id__c")}  # fmt: skip
+    values = {
+        k: row[k]
+        for k in (
+            "alcmeon__Case__c",
+            "alcmeon__Sender_Id__c",
+            "alcmeon__Recipient_Id__c",
+            "alcmeon__Channel__c",
+            "alcmeon__Template_Id__c",
+        )
+    }
     second = getattr(world.rt.agent_client(org), ENGAGEMENT).create(values)["id"]
     world.seen["engagement"] = (org, case_id, second)
     send_engagement(world, None)

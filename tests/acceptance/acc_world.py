@@ -12,10 +12,10 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
-from connector.launch import RunningTopology
-from connector.widget import widget_signature
-from simulators.common.waiting import wait_until
-from simulators.salesforce.running import trusting_session
+from alcsim.connector.widget.backend import widget_signature
+from alcsim.simulators.common.waiting import wait_until
+from alcsim.simulators.salesforce.running import trusting_session
+from alcsim.simulators.topology.launch import RunningTopology
 
 TIMEOUT = 20.0
 PHONE_CHANNELS = {"whatsapp": "336", "kakaotalk": "8210"}  # AR 2.3: phone-number ids without '+'
@@ -171,8 +171,12 @@ class World:
     def case_of(self, name: str, org: str) -> str:
         """The Case the customer automation made for the customer's conversation record (AR 1.12)."""
         record = self.record(name, org)
-        return wait_until(lambda: self.full_record(org, record["Id"]).get("alcmeon__Case__c"), TIMEOUT, 0.05,
-                          f"a Case for {name}")  # fmt: skip
+        return wait_until(
+            lambda: self.full_record(org, record["Id"]).get("alcmeon__Case__c"),
+            TIMEOUT,
+            0.05,
+            f"a Case for {name}",
+        )
 
     def settle(self) -> None:
         """Nothing in flight anywhere: notifications delivered, the orgs' package callouts delivered, and

@@ -11,7 +11,7 @@ from acc_steps_platform import *  # noqa: F403
 from acc_steps_salesforce import *  # noqa: F403
 from acc_steps_widget import *  # noqa: F403
 
-from connector.pytest_fixtures import topology_clock, topology_factory  # noqa: F401
+from alcsim.simulators.topology.fixtures import topology_clock, topology_factory  # noqa: F401
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 from test_pages_support import ENV, ORG, pages_topology_fixture, route, write  # noqa: F401
 
-from connector.dashboard import start_dashboard
+from alcsim.simulators.topology.dashboard import start_dashboard
 
 expect.set_options(timeout=10_000)
 

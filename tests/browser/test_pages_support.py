@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import connector.launch as launch
-from connector.widget_pages import widget_url_template
+import alcsim.simulators.topology.launch as launch
+from alcsim.connector.widget.pages import widget_url_template
 
 ENV, ORG = "brand", "main"
 # Where tests/browser/conftest.py keeps its screenshots (not imported: `conftest` names several modules).

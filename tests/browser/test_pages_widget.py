@@ -15,7 +15,7 @@ from test_pages_support import (
     synced,
 )
 
-from connector.launch import wait_until
+from alcsim.simulators.topology.launch import wait_until
 
 expect.set_options(timeout=10_000)
 

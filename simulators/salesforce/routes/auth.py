@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 from flask import Blueprint, Response, g, request
 
-from .. import errors
-from ..auth import OAuthError
-from .common import org
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.auth import OAuthError
+from alcsim.simulators.salesforce.routes.common import org
 
 bp = Blueprint("auth", __name__)
 

@@ -6,8 +6,8 @@ import json
 
 from flask import Blueprint, Response, current_app, g, request
 
-from .. import errors
-from ..config import CURRENT_API_VERSION, OLDEST_API_VERSION
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.config import CURRENT_API_VERSION, OLDEST_API_VERSION
 
 
 def org():

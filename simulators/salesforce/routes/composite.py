@@ -7,9 +7,16 @@ import re
 
 from flask import current_app, request
 
-from .. import errors
-from ..ids import to18
-from .common import api_version, data_blueprint, json_body, org, respond, user_id
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.routes.common import (
+    api_version,
+    data_blueprint,
+    json_body,
+    org,
+    respond,
+    user_id,
+)
 
 bp = data_blueprint("composite")
 COLLECTION_LIMIT = 200

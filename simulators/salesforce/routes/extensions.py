@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from .. import errors
-from .common import json_body, org, respond
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.routes.common import json_body, org, respond
 
 bp = Blueprint("sim_extensions", __name__, url_prefix="/_sim")
 PRESENCE = ("Available", "Offline")

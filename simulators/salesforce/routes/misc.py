@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..config import CURRENT_API_VERSION, OLDEST_API_VERSION
-from .common import api_version, data_blueprint, org, respond
+from alcsim.simulators.salesforce.config import CURRENT_API_VERSION, OLDEST_API_VERSION
+from alcsim.simulators.salesforce.routes.common import api_version, data_blueprint, org, respond
 
 versions_bp = Blueprint("versions", __name__)
 bp = data_blueprint("misc")

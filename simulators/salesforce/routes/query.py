@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import request
 
-from ..soql.engine import batch_size_from, engine_for
-from ..soql.sosl import search as run_search
-from .common import api_version, data_blueprint, org, respond, user_id
+from alcsim.simulators.salesforce.routes.common import api_version, data_blueprint, org, respond, user_id
+from alcsim.simulators.salesforce.soql.engine import batch_size_from, engine_for
+from alcsim.simulators.salesforce.soql.sosl import search as run_search
 
 bp = data_blueprint("query")
 

@@ -6,10 +6,17 @@ from urllib.parse import unquote
 
 from flask import request
 
-from .. import describe as describing
-from .. import errors
-from ..ids import to18
-from .common import api_version, data_blueprint, json_body, org, respond, user_id
+from alcsim.simulators.salesforce import describe as describing
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.routes.common import (
+    api_version,
+    data_blueprint,
+    json_body,
+    org,
+    respond,
+    user_id,
+)
 
 bp = data_blueprint("sobjects")
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..schema import Field
-from ..store import quote
-from . import ast
-from .filters import NUMBER_TYPES
-from .plan import AggregateEntry
-from .scope import Column, Scope
+from alcsim.simulators.salesforce.schema import Field
+from alcsim.simulators.salesforce.soql import ast
+from alcsim.simulators.salesforce.soql.filters import NUMBER_TYPES
+from alcsim.simulators.salesforce.soql.plan import AggregateEntry
+from alcsim.simulators.salesforce.soql.scope import Column, Scope
+from alcsim.simulators.salesforce.store import quote
 
 if TYPE_CHECKING:
-    from .planner import Planner
+    from alcsim.simulators.salesforce.soql.planner import Planner
 
 FUNCTIONS = {"COUNT", "COUNT_DISTINCT", "SUM", "AVG", "MIN", "MAX"}
 UNGROUPABLE = {"textarea", "double", "currency", "percent", "datetime", "address", "multipicklist"}

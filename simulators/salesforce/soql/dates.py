@@ -7,10 +7,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..values import format_datetime
+from alcsim.simulators.salesforce.values import format_datetime
 
-UNITS = {"DAY": "day", "DAYS": "day", "WEEK": "week", "WEEKS": "week", "MONTH": "month", "MONTHS": "month",
-         "QUARTER": "quarter", "QUARTERS": "quarter", "YEAR": "year", "YEARS": "year"}  # fmt: skip
+UNITS = {
+    "DAY": "day",
+    "DAYS": "day",
+    "WEEK": "week",
+    "WEEKS": "week",
+    "MONTH": "month",
+    "MONTHS": "month",
+    "QUARTER": "quarter",
+    "QUARTERS": "quarter",
+    "YEAR": "year",
+    "YEARS": "year",
+}
 # Locales whose week starts on Sunday; the others start on Monday ("locale first day", SC 5).
 SUNDAY_LOCALES = {"en_US", "en_CA", "ja_JP", "ko_KR", "pt_BR", "zh_CN", "zh_TW", "he_IL"}
 FIXED = {

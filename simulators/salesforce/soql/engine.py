@@ -7,22 +7,22 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from .. import errors
-from ..ids import to18
-from ..store import quote
-from .aggregates import MAX_AGGREGATE_ROWS
-from .dates import date_range, zone_of
-from .filters import DateLiteral, StringParam
-from .literals import StringLiteral, string_literals, template
-from .locators import QueryLocators
-from .messages import Located
-from .parser import parse_query
-from .plan import Plan
-from .planner import Planner
-from .shape import Shaper
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.soql.aggregates import MAX_AGGREGATE_ROWS
+from alcsim.simulators.salesforce.soql.dates import date_range, zone_of
+from alcsim.simulators.salesforce.soql.filters import DateLiteral, StringParam
+from alcsim.simulators.salesforce.soql.literals import StringLiteral, string_literals, template
+from alcsim.simulators.salesforce.soql.locators import QueryLocators
+from alcsim.simulators.salesforce.soql.messages import Located
+from alcsim.simulators.salesforce.soql.parser import parse_query
+from alcsim.simulators.salesforce.soql.plan import Plan
+from alcsim.simulators.salesforce.soql.planner import Planner
+from alcsim.simulators.salesforce.soql.shape import Shaper
+from alcsim.simulators.salesforce.store import quote
 
 if TYPE_CHECKING:
-    from ..org import Org
+    from alcsim.simulators.salesforce.org import Org
 
 DEFAULT_BATCH = 2000
 MIN_BATCH, MAX_BATCH = 200, 2000  # Sforce-Query-Options: batchSize (SC 5, batching)
@@ -128,8 +128,15 @@ class QueryEngine:
             raise
 
     # -- running -------------------------------------------------------------------------------------
-    def query(self, text: str, *, user_id: str | None, version: str, include_deleted: bool = False,
-              batch_size: int = DEFAULT_BATCH) -> dict:  # fmt: skip
+    def query(
+        self,
+        text: str,
+        *,
+        user_id: str | None,
+        version: str,
+        include_deleted: bool = False,
+        batch_size: int = DEFAULT_BATCH,
+    ) -> dict:
         plan, literals = self.plan(text, include_deleted)
         rows = self.fetch(plan.sql, self.resolve_params(plan.params, user_id, literals, text))
         if plan.kind == "count":

@@ -5,20 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..ids import to18
-from ..values import format_datetime, parse_datetime
-from . import ast
-from .dates import takes_argument
+from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.soql import ast
+from alcsim.simulators.salesforce.soql.dates import takes_argument
+from alcsim.simulators.salesforce.values import format_datetime, parse_datetime
 
 if TYPE_CHECKING:
-    from .planner import Planner
+    from alcsim.simulators.salesforce.soql.planner import Planner
 
 STRING_TYPES = {"string", "email", "phone", "url", "picklist", "combobox", "multipicklist", "textarea"}
 NUMBER_TYPES = {"int", "double", "currency", "percent"}
 UNFILTERABLE = {"textarea", "address"}
 # The type a filter value must have, in the words of the org's message (SC 3.3, INVALID_FIELD type).
-TYPE_WORDS = {"boolean": "boolean", "int": "integer", "double": "double", "currency": "double", "percent": "double",
-              "date": "date", "datetime": "dateTime", "id": "id", "reference": "reference"}  # fmt: skip
+TYPE_WORDS = {
+    "boolean": "boolean",
+    "int": "integer",
+    "double": "double",
+    "currency": "double",
+    "percent": "double",
+    "date": "date",
+    "datetime": "dateTime",
+    "id": "id",
+    "reference": "reference",
+}
 RANGE_OPERATORS = {"<", "<=", ">", ">="}
 
 

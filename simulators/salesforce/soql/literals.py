@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .ast import Pos
-from .messages import Located
+from alcsim.simulators.salesforce.soql.ast import Pos
+from alcsim.simulators.salesforce.soql.messages import Located
 
 STRING = re.compile(r"'(?:[^'\\]|\\.)*'", re.S)
 # Escapes a SOQL string may hold (SC 5, lexing); LIKE keeps \% and \_ as literal wildcards.

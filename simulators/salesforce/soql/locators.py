@@ -7,9 +7,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .. import errors
-from ..ids import QUERY_LOCATOR_PREFIX, make_id
-from .plan import Plan
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.ids import QUERY_LOCATOR_PREFIX, make_id
+from alcsim.simulators.salesforce.soql.plan import Plan
 
 # Cursors live two days since the v56 release (SC 5, batching).
 LOCATOR_LIFETIME = timedelta(days=2)

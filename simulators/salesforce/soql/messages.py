@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import errors
-from .ast import Pos
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.soql.ast import Pos
 
 
 def located(text: str, pos: Pos | None, message: str) -> str:

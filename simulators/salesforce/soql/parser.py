@@ -7,10 +7,10 @@ from pathlib import Path as FilePath
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .. import errors
-from . import ast
-from .literals import BadEscape, bad_escape_message, decode, string_offsets
-from .messages import Located, located
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.soql import ast
+from alcsim.simulators.salesforce.soql.literals import BadEscape, bad_escape_message, decode, string_offsets
+from alcsim.simulators.salesforce.soql.messages import Located, located
 
 # The grammar is compiled once; a compiled LALR table is read-only, so sharing it keeps no state.
 GRAMMAR = Lark(
@@ -23,9 +23,30 @@ GRAMMAR = Lark(
 # Words a name may not be: the contextual lexer lets them through where only a name fits. GROUP and
 # ORDER stay usable as names, since Group and Order are objects (`SELECT Id FROM Group`).
 RESERVED = {
-    "and", "asc", "desc", "excludes", "first", "from", "having", "in", "includes", "last", "like",
-    "limit", "not", "null", "nulls", "or", "select", "where", "with", "by", "offset", "true", "false",
-}  # fmt: skip
+    "and",
+    "asc",
+    "desc",
+    "excludes",
+    "first",
+    "from",
+    "having",
+    "in",
+    "includes",
+    "last",
+    "like",
+    "limit",
+    "not",
+    "null",
+    "nulls",
+    "or",
+    "select",
+    "where",
+    "with",
+    "by",
+    "offset",
+    "true",
+    "false",
+}
 MAX_SOQL_LENGTH = 100_000  # a real org refuses longer statements (SOQL limits: 100,000 characters)
 
 

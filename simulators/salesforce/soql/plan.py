@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..schema import Field, SObject
+from alcsim.simulators.salesforce.schema import Field, SObject
 
 
 @dataclass

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from itertools import count
 
-from .. import errors
-from ..schema import Field, Schema, SObject
-from ..store import quote
-from . import ast
-from .aggregates import Aggregates
-from .filters import Filters
-from .messages import Located
-from .plan import ChildPlan, Node, Plan
-from .scope import NAME_ENTITY, Column, Scope
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.schema import Field, Schema, SObject
+from alcsim.simulators.salesforce.soql import ast
+from alcsim.simulators.salesforce.soql.aggregates import Aggregates
+from alcsim.simulators.salesforce.soql.filters import Filters
+from alcsim.simulators.salesforce.soql.messages import Located
+from alcsim.simulators.salesforce.soql.plan import ChildPlan, Node, Plan
+from alcsim.simulators.salesforce.soql.scope import NAME_ENTITY, Column, Scope
+from alcsim.simulators.salesforce.store import quote
 
 MAX_OFFSET = 2000  # SC 5, LIMIT / OFFSET
 FIELDS_LIMIT = 200  # FIELDS(ALL) and FIELDS(CUSTOM) need LIMIT 200 or less (SC 5, SELECT list)

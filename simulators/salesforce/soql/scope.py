@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import count
 
-from ..schema import Field, Schema, SObject
-from ..store import quote
-from .ast import Path
-from .messages import Located
+from alcsim.simulators.salesforce.schema import Field, Schema, SObject
+from alcsim.simulators.salesforce.soql.ast import Path
+from alcsim.simulators.salesforce.soql.messages import Located
+from alcsim.simulators.salesforce.store import quote
 
 MAX_PARENT_LEVELS = 5  # child-to-parent relationships in one path (SC 5, SELECT list)
 # A polymorphic relationship (Owner, Who, What) points at the "Name" entity: its type is `Name`

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..ids import to18
-from ..schema import Schema
-from ..values import to_api
-from .plan import AggregateEntry, Node
+from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.schema import Schema
+from alcsim.simulators.salesforce.soql.plan import AggregateEntry, Node
+from alcsim.simulators.salesforce.values import to_api
 
 
 class Shaper:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .. import errors
-from ..store import quote
-from . import ast
-from .engine import engine_for
-from .parser import parse_search
-from .planner import Planner
-from .shape import Shaper
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.soql import ast
+from alcsim.simulators.salesforce.soql.engine import engine_for
+from alcsim.simulators.salesforce.soql.parser import parse_search
+from alcsim.simulators.salesforce.soql.planner import Planner
+from alcsim.simulators.salesforce.soql.shape import Shaper
+from alcsim.simulators.salesforce.store import quote
 
 if TYPE_CHECKING:
-    from ..org import Org
+    from alcsim.simulators.salesforce.org import Org
 
 SCOPES = {"ALL", "NAME", "EMAIL", "PHONE"}
 TEXT_TYPES = {"string", "email", "phone", "url", "textarea", "combobox"}

@@ -4,7 +4,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 
-from simulators.alcmeon.app import openapi_document
+from alcsim.simulators.alcmeon.app import openapi_document
 
 DOCUMENT = openapi_document()
 OPERATIONS = [
@@ -22,8 +22,13 @@ def test_no_server_error(alcmeon_env, path, method):
     operation = schemathesis.openapi.from_dict(DOCUMENT)[path][method]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-              phases=[Phase.explicit, Phase.generate])  # fmt: skip
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
     def no_5xx(case):
         response = case.call(
             base_url=alcmeon_env.url, session=alcmeon_env.session, verify=alcmeon_env.ca_bundle

@@ -19,10 +19,15 @@ import yaml
 
 OFFICIAL = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "alcmeon-openapi"
 DATA_SCHEMA = {
-    "comment": "CommentData", "help-request": "HelpRequestData", "help-answer": "HelpAnswerData",
-    "steal": "StealData", "assign-to": "AssignToData", "tag": "TagData", "answer": "AnswerData",
+    "comment": "CommentData",
+    "help-request": "HelpRequestData",
+    "help-answer": "HelpAnswerData",
+    "steal": "StealData",
+    "assign-to": "AssignToData",
+    "tag": "TagData",
+    "answer": "AnswerData",
     "execute-answer": "ExecuteAnswerData",
-}  # fmt: skip
+}
 
 
 @functools.cache
@@ -71,18 +76,28 @@ def busy(alcmeon_env, alcmeon_webhook_receiver):
     sent = handle.customer_writes(handle.account_id("facebook"), "100200300", "Hello", name="Léa Dupont")
     task = sent["task_id"]
     for path, body in (
-        ("acquire", {"agent_id": 2}), ("acquire", {"agent_id": 3}), ("assign", {"agent_id": 3, "to_agent_id": 2}),
-        ("route", {"team_id": 3}), ("route", {"team_id": 1}), ("reply", {"agent_id": 2, "content": "Hi!"}),
+        ("acquire", {"agent_id": 2}),
+        ("acquire", {"agent_id": 3}),
+        ("assign", {"agent_id": 3, "to_agent_id": 2}),
+        ("route", {"team_id": 3}),
+        ("route", {"team_id": 1}),
+        ("reply", {"agent_id": 2, "content": "Hi!"}),
         ("release", {"agent_id": 2}),
-        ("comment", {"agent_id": 2, "comment": "VIP"}), ("help-request", {"agent_id": 2, "comment": "?"}),
-        ("help-answer", {"agent_id": 3, "comment": "!"}), ("on-hold", {"agent_id": 2}),
-    ):  # fmt: skip
+        ("comment", {"agent_id": 2, "comment": "VIP"}),
+        ("help-request", {"agent_id": 2, "comment": "?"}),
+        ("help-answer", {"agent_id": 3, "comment": "!"}),
+        ("on-hold", {"agent_id": 2}),
+    ):
         handle.ext("POST", f"/tasks/{task}/{path}", json=body).raise_for_status()
     handle.customer_writes(
         handle.account_id("inmessage"), "visitor-1", "Chat", channel_data={"customer_id": "C-1"}
     )
-    handle.customer_writes(handle.account_id("instagram"), "1789", "Photo",
-                           attachments=[{"mime_type": "image/png", "data": "iVBORw0KGgo="}])  # fmt: skip
+    handle.customer_writes(
+        handle.account_id("instagram"),
+        "1789",
+        "Photo",
+        attachments=[{"mime_type": "image/png", "data": "iVBORw0KGgo="}],
+    )
     handle.ext(
         "POST", f"/conversations/{sent['conversation_id']}/close", json={"agent_id": 2}
     ).raise_for_status()
@@ -164,10 +179,18 @@ def test_custom_fields(alcmeon_env):
     s, url, doc = alcmeon_env.session, alcmeon_env.url, "custom-field.yaml"
     account = alcmeon_env.account_id("whatsapp")
     body = {"user_id": "33612345678", "fields": [{"field_id": 1, "field_value": "003000000000001"}]}
-    conforms(doc, "/custom-field/accounts/{social_media_account_id}/users", "POST",
-             s.post(f"{url}/custom-field/accounts/{account}/users", json=body))  # fmt: skip
-    conforms(doc, "/custom-field/accounts/{social_media_account_id}/users", "POST",
-             s.post(f"{url}/custom-field/accounts/{account}/users", json={"user_id": "3361"}))  # fmt: skip
+    conforms(
+        doc,
+        "/custom-field/accounts/{social_media_account_id}/users",
+        "POST",
+        s.post(f"{url}/custom-field/accounts/{account}/users", json=body),
+    )
+    conforms(
+        doc,
+        "/custom-field/accounts/{social_media_account_id}/users",
+        "POST",
+        s.post(f"{url}/custom-field/accounts/{account}/users", json={"user_id": "3361"}),
+    )
     user_path = "/custom-field/accounts/{social_media_account_id}/users/{social_media_user_id}"
     conforms(doc, user_path, "GET", s.get(f"{url}/custom-field/accounts/{account}/users/33612345678"))
     conforms(doc, user_path, "GET", s.get(f"{url}/custom-field/accounts/{account}/users/33600000000"))
@@ -183,8 +206,12 @@ def test_custom_fields(alcmeon_env):
         s.put(f"{url}/custom-field/users/99999", json=[]),
     )
     conversation = f"{url}/custom-field/conversations/{sent['conversation_id']}"
-    conforms(doc, "/custom-field/conversations/{conversation_id}", "PUT",
-             s.put(conversation, json=[{"field_id": 2, "field_value": "500000000000001"}]))  # fmt: skip
+    conforms(
+        doc,
+        "/custom-field/conversations/{conversation_id}",
+        "PUT",
+        s.put(conversation, json=[{"field_id": 2, "field_value": "500000000000001"}]),
+    )
     conforms(doc, "/custom-field/conversations/{conversation_id}", "GET", s.get(conversation))
     conforms(doc, "/custom-field/users/fields", "GET", s.get(f"{url}/custom-field/users/fields"))
     conforms(
@@ -234,8 +261,12 @@ def test_answer_send(alcmeon_env):
 def test_embed(alcmeon_env):
     s, url = alcmeon_env.session, f"{alcmeon_env.url}/embed"
     sent = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "1", "Hi")
-    body = {"email": "x@example.com", "embed_id": {"task_id": sent["task_id"]}, "format": "mobile-vertical",
-            "permission": "read"}  # fmt: skip
+    body = {
+        "email": "x@example.com",
+        "embed_id": {"task_id": sent["task_id"]},
+        "format": "mobile-vertical",
+        "permission": "read",
+    }
     conforms("embed.yaml", "/embed", "POST", s.post(url, json=body))
     conforms("embed.yaml", "/embed", "POST", s.post(url, json={**body, "format": "desktop"}))
 
@@ -272,8 +303,12 @@ def test_templates_and_sends(alcmeon_env):
     alcmeon_env.customer_writes(whatsapp, "33612345678", "Busy")
     wa = {"to_user_phone_number": "33612345678", "account_id": whatsapp, "template_id": 1}
     conforms(doc, "/v1/whatsapp/send/", "POST", s.post(f"{url}/v1/whatsapp/send/", json=wa))
-    conforms(doc, "/v1/whatsapp/send/", "POST",
-             s.post(f"{url}/v1/whatsapp/send/", json={**wa, "interrupt_ongoing_conversation": True}))  # fmt: skip
+    conforms(
+        doc,
+        "/v1/whatsapp/send/",
+        "POST",
+        s.post(f"{url}/v1/whatsapp/send/", json={**wa, "interrupt_ongoing_conversation": True}),
+    )
 
 
 def test_optins(alcmeon_env):
@@ -300,8 +335,12 @@ def test_optins(alcmeon_env):
     outs = conforms(
         doc, "/v1/optins/{optin_id}/user-optouts", "GET", s.get(f"{url}/{optin}/user-optouts")
     ).json()
-    conforms(doc, "/v1/optins/{optin_id}/user-optouts/{user_optout_id}", "GET",
-             s.get(f"{url}/{optin}/user-optouts/{outs['data'][0]['id']}"))  # fmt: skip
+    conforms(
+        doc,
+        "/v1/optins/{optin_id}/user-optouts/{user_optout_id}",
+        "GET",
+        s.get(f"{url}/{optin}/user-optouts/{outs['data'][0]['id']}"),
+    )
     conforms(doc, "/v1/optins/{optin_id}", "DELETE", s.delete(f"{url}/{optin}"))
     conforms(doc, "/v1/optins/{optin_id}", "GET", s.get(f"{url}/{optin}"))
 
@@ -322,8 +361,12 @@ def test_rate_limited_answers(alcmeon_env_factory):
 def test_attachment_upload(alcmeon_env):
     s, url, doc = alcmeon_env.session, f"{alcmeon_env.url}/v1/answer/attachment", "answer.yaml"
     account = alcmeon_env.account_id("facebook")
-    for name, content, site in (("a.png", b"png", account), ("a.png", b"", account), ("a.png", b"x", 999),
-                                ("a.exe", b"x", account)):  # fmt: skip
+    for name, content, site in (
+        ("a.png", b"png", account),
+        ("a.png", b"", account),
+        ("a.png", b"x", 999),
+        ("a.exe", b"x", account),
+    ):
         response = s.post(
             url, data={"site_id": site, "file_name": name}, files={"file_content": (name, content)}
         )

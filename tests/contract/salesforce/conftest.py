@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, request
 from simple_salesforce import Salesforce
 
-from simulators.common.runner import ServerThread
+from alcsim.simulators.common.runner import ServerThread
 
 
 def client_as(running, username: str, password: str = "alcsim-password") -> Salesforce:

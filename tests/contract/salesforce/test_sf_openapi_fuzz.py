@@ -11,7 +11,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from simulators.salesforce.openapi import PATH
+from alcsim.simulators.salesforce.openapi import PATH
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 5

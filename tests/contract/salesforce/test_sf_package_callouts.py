@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulators.common.waiting import wait_until
+from alcsim.simulators.common.waiting import wait_until
 
 AGENT = "agent@org.example"
 

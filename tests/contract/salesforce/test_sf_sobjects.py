@@ -11,7 +11,7 @@ from simple_salesforce import (
     SalesforceResourceNotFound,
 )
 
-from simulators.salesforce.ids import checksum
+from alcsim.simulators.salesforce.ids import checksum
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$")
 

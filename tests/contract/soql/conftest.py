@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulators.salesforce.ids import make_id
+from alcsim.simulators.salesforce.ids import make_id
 
 
 @pytest.fixture

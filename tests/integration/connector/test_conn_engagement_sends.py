@@ -5,16 +5,27 @@ from __future__ import annotations
 from conn_helpers import write
 from test_conn_widget_backend import grant, signed, user_id, widget
 
-from connector.launch import wait_until
+from alcsim.simulators.topology.launch import wait_until
 
 ENV, ORG = "brand", "main"
 
 
 def template(rt, env: str, account: str, channel: str, body: str, language: str = "es") -> int:
     handle = rt.env(env)
-    seeded = handle.session.post(f"{handle.url}/_sim/seed", json={"templates": [
-        {"channel": channel, "name": "welcome_back", "body": body, "language": language,
-         "account_id": rt.account_id(env, account)}]})  # fmt: skip
+    seeded = handle.session.post(
+        f"{handle.url}/_sim/seed",
+        json={
+            "templates": [
+                {
+                    "channel": channel,
+                    "name": "welcome_back",
+                    "body": body,
+                    "language": language,
+                    "account_id": rt.account_id(env, account),
+                }
+            ]
+        },
+    )
     seeded.raise_for_status()
     return seeded.json()["templates"][0]["id"]
 
@@ -33,11 +44,15 @@ def engagement_on_a_new_case(
 ):
     client = rt.org(org).client()
     case_id = client.Case.create({"Subject": "Follow-up", "Origin": channel})["id"]
-    engagement = client.alcmeon__Engagement__c.create({
-        "alcmeon__Case__c": case_id, "alcmeon__Sender_Id__c": str(rt.account_id(env, account)),
-        "alcmeon__Recipient_Id__c": phone, "alcmeon__Channel__c": channel,
-        "alcmeon__Template_Id__c": str(template_id),
-    })["id"]  # fmt: skip
+    engagement = client.alcmeon__Engagement__c.create(
+        {
+            "alcmeon__Case__c": case_id,
+            "alcmeon__Sender_Id__c": str(rt.account_id(env, account)),
+            "alcmeon__Recipient_Id__c": phone,
+            "alcmeon__Channel__c": channel,
+            "alcmeon__Template_Id__c": str(template_id),
+        }
+    )["id"]
     return case_id, engagement
 
 
@@ -48,8 +63,15 @@ def agent(rt, org: str) -> str:
 
 
 def send(rt, org: str, env: str, user: str, case_id: str, engagement: str, **body):
-    return widget(rt, "POST", org, case_id, signed(rt, org, env, user, case_id),
-                  f"/engagements/{engagement}/send", json=body)  # fmt: skip
+    return widget(
+        rt,
+        "POST",
+        org,
+        case_id,
+        signed(rt, org, env, user, case_id),
+        f"/engagements/{engagement}/send",
+        json=body,
+    )
 
 
 def engagement_row(rt, org: str, engagement: str) -> dict:
@@ -115,14 +137,20 @@ def test_the_customers_answer_switches_the_case_to_conversation_mode_for_good(to
     assert linked["alcmeon__Case__c"] == case_id
     assert engagement_row(topology, ORG, engagement)["alcmeon__Conversation__c"] == record["Id"]
 
-    topology.env(ENV).ext("POST", f"/conversations/{answer['conversation_id']}/close",
-                          json={"agent_id": topology.agent_id(ENV)}).raise_for_status()  # fmt: skip
+    topology.env(ENV).ext(
+        "POST", f"/conversations/{answer['conversation_id']}/close", json={"agent_id": topology.agent_id(ENV)}
+    ).raise_for_status()
     topology.wait_for_record(ORG, answer["scoped_id"], lambda r: r["alcmeon__Status__c"] == "CLOSED")
     client = topology.org(ORG).client()
-    second = client.alcmeon__Engagement__c.create({
-        "alcmeon__Case__c": case_id, "alcmeon__Sender_Id__c": str(topology.account_id(ENV, "Brand WhatsApp")),
-        "alcmeon__Recipient_Id__c": phone, "alcmeon__Channel__c": "WhatsApp", "alcmeon__Template_Id__c": str(tid),
-    })["id"]  # fmt: skip
+    second = client.alcmeon__Engagement__c.create(
+        {
+            "alcmeon__Case__c": case_id,
+            "alcmeon__Sender_Id__c": str(topology.account_id(ENV, "Brand WhatsApp")),
+            "alcmeon__Recipient_Id__c": phone,
+            "alcmeon__Channel__c": "WhatsApp",
+            "alcmeon__Template_Id__c": str(tid),
+        }
+    )["id"]
     refused = send(topology, ORG, ENV, user, case_id, second)
     assert refused.status_code == 409 and refused.json()["error"] == "case-has-conversation"
     view = widget(topology, "GET", ORG, case_id, signed(topology, ORG, ENV, user, case_id)).json()

@@ -16,8 +16,18 @@ def _routed(rt, user: str) -> dict:
 
 def test_503_request_limit_and_dropped_connections_are_retried_without_duplicates(topology):
     org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 503, "times": 2})
-    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 403, "error_code": "REQUEST_LIMIT_EXCEEDED",
-                              "message": "TotalRequests Limit exceeded.", "times": 2})  # fmt: skip
+    org_fault(
+        topology,
+        ORG,
+        {
+            "kind": "error",
+            "path": UPSERTS,
+            "status": 403,
+            "error_code": "REQUEST_LIMIT_EXCEEDED",
+            "message": "TotalRequests Limit exceeded.",
+            "times": 2,
+        },
+    )
     org_fault(topology, ORG, {"kind": "drop", "path": UPSERTS, "times": 2})
     messages = [_routed(topology, f"3369000000{i}") for i in range(5)]
     for message in messages:
@@ -32,8 +42,17 @@ def test_503_request_limit_and_dropped_connections_are_retried_without_duplicate
 
 def test_a_permanent_failure_is_a_sync_error_that_an_admin_retries(topology):
     """SYNC-10: CRM_SYNCHRO_ERROR per message, errors pending per org, retry one; the flow goes on."""
-    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 400, "error_code": "INVALID_FIELD",
-                              "message": "No such column"})  # fmt: skip
+    org_fault(
+        topology,
+        ORG,
+        {
+            "kind": "error",
+            "path": UPSERTS,
+            "status": 400,
+            "error_code": "INVALID_FIELD",
+            "message": "No such column",
+        },
+    )
     failed = _routed(topology, "33680000001")
     topology.wait_idle()
     clear_org_faults(topology, ORG)
@@ -66,8 +85,17 @@ def _crm_errors(rt, state: str) -> dict:
 
 
 def test_retry_all_and_ignore(topology):
-    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 400, "error_code": "INVALID_FIELD",
-                              "message": "No such column"})  # fmt: skip
+    org_fault(
+        topology,
+        ORG,
+        {
+            "kind": "error",
+            "path": UPSERTS,
+            "status": 400,
+            "error_code": "INVALID_FIELD",
+            "message": "No such column",
+        },
+    )
     first, second, third = (_routed(topology, f"3367000000{i}") for i in range(3))
     topology.wait_idle()
     clear_org_faults(topology, ORG)
@@ -90,8 +118,18 @@ def test_retry_all_and_ignore(topology):
 
 def test_an_expired_session_is_renewed(topology):
     """INVALID_SESSION_ID: the connector logs in again and the write goes through."""
-    org_fault(topology, ORG, {"kind": "error", "path": UPSERTS, "status": 401, "error_code": "INVALID_SESSION_ID",
-                              "message": "Session expired or invalid", "times": 1})  # fmt: skip
+    org_fault(
+        topology,
+        ORG,
+        {
+            "kind": "error",
+            "path": UPSERTS,
+            "status": 401,
+            "error_code": "INVALID_SESSION_ID",
+            "message": "Session expired or invalid",
+            "times": 1,
+        },
+    )
     message = _routed(topology, "33660000001")
     topology.wait_for_record(ORG, message["scoped_id"])
     logins = [e for e in org_journal(topology, ORG, r"/services/oauth2/token") if e["status"] == 200]
@@ -106,7 +144,7 @@ def _env_admin(rt, method: str, path: str, **kwargs):
 def test_alcmeon_5xx_and_429_are_retried_honouring_rate_limited_until(topology):
     """An unrouted message makes the connector read the conversation's action history (to decide SYNC-04);
     that route fails twice, then rate-limits once, and the job still completes."""
-    from connector.launch import wait_until
+    from alcsim.simulators.topology.launch import wait_until
 
     path = r"^/actions/conversations/"
     _env_admin(
@@ -122,9 +160,19 @@ def test_alcmeon_5xx_and_429_are_retried_honouring_rate_limited_until(topology):
             "message": "down",
         },
     ).raise_for_status()
-    _env_admin(topology, "POST", "/faults", json={"kind": "error", "path": path, "status": 429, "times": 1,
-               "error_code": "Rate limit reached",
-               "message": "{'rate_limited_until': '2000-01-01T00:00:00Z'}"}).raise_for_status()  # fmt: skip
+    _env_admin(
+        topology,
+        "POST",
+        "/faults",
+        json={
+            "kind": "error",
+            "path": path,
+            "status": 429,
+            "times": 1,
+            "error_code": "Rate limit reached",
+            "message": "{'rate_limited_until': '2000-01-01T00:00:00Z'}",
+        },
+    ).raise_for_status()
     message = write(topology, ENV, "Brand Facebook page", "fb-429")
 
     def answered():
@@ -153,7 +201,7 @@ def test_a_slow_org_times_out_and_the_write_is_retried(topology_factory, tmp_pat
     """A call slower than the connector's timeout is abandoned and retried; the record is written once."""
     import yaml
 
-    from connector.pytest_fixtures import scenario_path
+    from alcsim.simulators.topology.files import scenario_path
 
     data = yaml.safe_load(scenario_path("one-to-one").read_text())
     data["connector"]["timeout_seconds"] = 0.5
@@ -166,7 +214,7 @@ def test_a_slow_org_times_out_and_the_write_is_retried(topology_factory, tmp_pat
     rt.wait_idle()
     assert [r["alcmeon__scoped_id__c"] for r in rt.conversations(ORG)] == [message["scoped_id"]]
     # The slow call was abandoned, though the org applied it; the retry's upsert finds the same record.
-    from connector.launch import wait_until
+    from alcsim.simulators.topology.launch import wait_until
 
     def both_calls():
         calls = org_journal(rt, ORG, UPSERTS)

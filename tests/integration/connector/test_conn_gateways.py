@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from connector.alcmeon import EnvironmentEndpoint, EnvironmentGateway
-from connector.retry import Permanent
-from connector.salesforce import OrgEndpoint, OrgGateway
+from alcsim.connector.alcmeon import EnvironmentEndpoint, EnvironmentGateway
+from alcsim.connector.retry import Permanent
+from alcsim.connector.salesforce import OrgEndpoint, OrgGateway
 
 
 def _endpoint(org, **changes) -> OrgEndpoint:
-    values = {"name": "o", "token_url": org.token_url, "client_id": org.app.client_id,
-              "client_secret": org.app.client_secret, "ca_bundle": org.ca_bundle, **changes}  # fmt: skip
+    values = {
+        "name": "o",
+        "token_url": org.token_url,
+        "client_id": org.app.client_id,
+        "client_secret": org.app.client_secret,
+        "ca_bundle": org.ca_bundle,
+        **changes,
+    }
     return OrgEndpoint(**values)
 
 
@@ -37,21 +43,27 @@ def test_a_refused_login_is_permanent(sf_org):
 
 def test_a_record_level_failure_in_a_collection_is_reported_per_record(sf_org):
     gateway = OrgGateway(_endpoint(sf_org))
-    results = gateway.upsert_conversations([
-        {"alcmeon__scoped_id__c": "9:1:2:1", "alcmeon__Status__c": "OPEN"},
-        {"alcmeon__scoped_id__c": "9:1:2:2", "alcmeon__User_name__c": "x" * 300},
-    ])  # fmt: skip
+    results = gateway.upsert_conversations(
+        [
+            {"alcmeon__scoped_id__c": "9:1:2:1", "alcmeon__Status__c": "OPEN"},
+            {"alcmeon__scoped_id__c": "9:1:2:2", "alcmeon__User_name__c": "x" * 300},
+        ]
+    )
     assert results[0].ok and not results[1].ok and not results[1].retryable
     assert "STRING_TOO_LONG" in results[1].error
 
 
 def test_alcmeon_token_and_bad_secret(alcmeon_env):
-    good = EnvironmentGateway(EnvironmentEndpoint("e", alcmeon_env.url, alcmeon_env.instance_id, alcmeon_env.secret,
-                                                  alcmeon_env.ca_bundle))  # fmt: skip
+    good = EnvironmentGateway(
+        EnvironmentEndpoint(
+            "e", alcmeon_env.url, alcmeon_env.instance_id, alcmeon_env.secret, alcmeon_env.ca_bundle
+        )
+    )
     assert "Support" in good.teams()
     assert good.actions_after(0) == []
-    bad = EnvironmentGateway(EnvironmentEndpoint("e", alcmeon_env.url, alcmeon_env.instance_id, "nope",
-                                                 alcmeon_env.ca_bundle))  # fmt: skip
+    bad = EnvironmentGateway(
+        EnvironmentEndpoint("e", alcmeon_env.url, alcmeon_env.instance_id, "nope", alcmeon_env.ca_bundle)
+    )
     with pytest.raises(Permanent, match="401"):
         bad.teams()
 
@@ -61,8 +73,8 @@ def test_request_limit_exceeded_honours_retry_after():
     Retry-After; the gateway reports it as retryable after that many seconds."""
     from flask import Flask, jsonify
 
-    from connector.retry import Retryable
-    from simulators.common.runner import ServerThread
+    from alcsim.connector.retry import Retryable
+    from alcsim.simulators.common.runner import ServerThread
 
     app = Flask("limited-org")
     base = {}

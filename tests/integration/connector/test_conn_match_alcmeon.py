@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conn_helpers import route, write
 
-from connector.launch import wait_until
-from simulators.salesforce.running import trusting_session
+from alcsim.simulators.salesforce.running import trusting_session
+from alcsim.simulators.topology.launch import wait_until
 
 ENV, ORG = "brand", "main"
 
@@ -26,16 +26,26 @@ def test_an_unmatched_user_shows_a_grey_cloud_and_candidates_by_the_search_field
     phone = "33612345678"
     write(topology, ENV, "Brand WhatsApp", phone, "Hola")
     client = topology.org(ORG).client()
-    good = client.Contact.create({"FirstName": "Ana", "LastName": "Lopez", "MobilePhone": "+33 6 12 34 56 78",
-                                  "Email": "ana@example.com", "Title": "CEO"})["id"]  # fmt: skip
+    good = client.Contact.create(
+        {
+            "FirstName": "Ana",
+            "LastName": "Lopez",
+            "MobilePhone": "+33 6 12 34 56 78",
+            "Email": "ana@example.com",
+            "Title": "CEO",
+        }
+    )["id"]
     client.Contact.create({"LastName": "Other", "MobilePhone": "+33 6 99 99 99 99"})
     url = user_url(topology, "Brand WhatsApp", phone)
     state = inbox(topology).get(url).json()
     assert state["cloud"] == "grey" and state["contact_id"] is None
     found = inbox(topology).get(f"{url}/candidates").json()  # the default term is the user's phone id
     assert [c["id"] for c in found["candidates"]] == [good]
-    assert found["candidates"][0]["fields"] == {"Name": "Ana Lopez", "Email": "ana@example.com",
-                                                "Phone": None}  # fmt: skip
+    assert found["candidates"][0]["fields"] == {
+        "Name": "Ana Lopez",
+        "Email": "ana@example.com",
+        "Phone": None,
+    }
     by_mail = inbox(topology).get(f"{url}/candidates", params={"q": "ana@example.com"}).json()
     assert [c["id"] for c in by_mail["candidates"]] == [good]
     # LastName is not a configured search field: a name finds nobody.
@@ -103,8 +113,15 @@ def test_the_360_view_lists_the_matched_contacts_tasks_and_events(topology):
     other = client.Contact.create({"LastName": "Someone else"})["id"]
     client.Task.create({"Subject": "Call", "WhoId": contact, "ActivityDate": "2026-11-20"})
     client.Task.create({"Subject": "Other", "WhoId": other})
-    client.Event.create({"Subject": "Meeting", "WhoId": contact, "StartDateTime": "2026-11-21T10:00:00.000+0000",
-                         "EndDateTime": "2026-11-21T11:00:00.000+0000", "DurationInMinutes": 60})  # fmt: skip
+    client.Event.create(
+        {
+            "Subject": "Meeting",
+            "WhoId": contact,
+            "StartDateTime": "2026-11-21T10:00:00.000+0000",
+            "EndDateTime": "2026-11-21T11:00:00.000+0000",
+            "DurationInMinutes": 60,
+        }
+    )
     empty = inbox(topology).get(f"{url}/activities").json()
     assert (empty["cloud"], empty["tasks"], empty["events"]) == ("grey", [], [])
     inbox(topology).post(f"{url}/bind", json={"contact_id": contact}).raise_for_status()
@@ -134,8 +151,13 @@ def test_person_account_mode_searches_binds_and_creates_person_accounts(topology
     person_type = client.query(
         "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true"
     )
-    person = client.Account.create({"RecordTypeId": person_type["records"][0]["Id"], "LastName": "Bernard",
-                                    "PersonMobilePhone": "+33 6 55 50 00 01"})["id"]  # fmt: skip
+    person = client.Account.create(
+        {
+            "RecordTypeId": person_type["records"][0]["Id"],
+            "LastName": "Bernard",
+            "PersonMobilePhone": "+33 6 55 50 00 01",
+        }
+    )["id"]
     url = user_url(rt, "Marque WhatsApp", phone, env)
     found = inbox(rt, env).get(f"{url}/candidates").json()
     assert found["object"] == "Account" and [c["id"] for c in found["candidates"]] == [person]
@@ -147,12 +169,22 @@ def test_person_account_mode_searches_binds_and_creates_person_accounts(topology
     tasks = inbox(rt, env).get(f"{url}/activities").json()["tasks"]
     assert [t["subject"] for t in tasks] == ["Call"]  # V360-01
     other = write(rt, env, "Marque WhatsApp", "33655500002", "Salut", name="Claire Moreau")
-    created = inbox(rt, env).post(user_url(rt, "Marque WhatsApp", "33655500002", env) + "/contacts",
-                                  json={"fields": {"Email": "claire@example.com"}})  # fmt: skip
+    created = inbox(rt, env).post(
+        user_url(rt, "Marque WhatsApp", "33655500002", env) + "/contacts",
+        json={"fields": {"Email": "claire@example.com"}},
+    )
     assert created.status_code == 201, created.text
-    account = client.query(f"SELECT IsPersonAccount, PersonEmail, LastName FROM Account"
-                           f" WHERE Id = '{created.json()['contact_id']}'")["records"][0]  # fmt: skip
+    account = client.query(
+        f"SELECT IsPersonAccount, PersonEmail, LastName FROM Account"
+        f" WHERE Id = '{created.json()['contact_id']}'"
+    )["records"][0]
     assert (account["IsPersonAccount"], account["PersonEmail"], account["LastName"]) == (
-        True, "claire@example.com", "Moreau")  # fmt: skip
-    wait_until(lambda: rt.env(env).ext("GET", f"/users/{other['social_user_id']}").json()["crm_contact_id"],
-               10, what="the match")  # fmt: skip
+        True,
+        "claire@example.com",
+        "Moreau",
+    )
+    wait_until(
+        lambda: rt.env(env).ext("GET", f"/users/{other['social_user_id']}").json()["crm_contact_id"],
+        10,
+        what="the match",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conn_helpers import route, write
 
-from connector.launch import wait_until
+from alcsim.simulators.topology.launch import wait_until
 
 ENV, ORG = "brand", "main"
 MATCH_PATH = r"^/custom-field/accounts/\d+/users$"
@@ -46,8 +46,10 @@ def test_a_5xx_from_alcmeon_is_retried_and_the_match_lands(topology):
     ).raise_for_status()
     message, contact = link_contact(topology, "33671000001")
     wait_until(lambda: matched_to(topology, message["social_user_id"]) == contact, 15, what="the match")
-    statuses = [e["status"] for e in env_admin(topology, "GET", "/journal", params={"path": MATCH_PATH}).json()[
-        "entries"]]  # fmt: skip
+    statuses = [
+        e["status"]
+        for e in env_admin(topology, "GET", "/journal", params={"path": MATCH_PATH}).json()["entries"]
+    ]
     assert statuses[:3] == [503, 503, 200]
     topology.wait_idle()
     assert topology.admin("GET", "/sync-errors").json() == []

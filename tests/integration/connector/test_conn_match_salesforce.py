@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conn_helpers import close, route, write
 
-from connector.launch import wait_until
+from alcsim.simulators.topology.launch import wait_until
 
 ENV, ORG = "brand", "main"
 

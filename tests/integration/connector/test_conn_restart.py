@@ -12,8 +12,8 @@ from collections import Counter
 import yaml
 from conn_helpers import org_fault, route, write
 
-from connector.launch import wait_until
-from connector.pytest_fixtures import scenario_path
+from alcsim.simulators.topology.files import scenario_path
+from alcsim.simulators.topology.launch import wait_until
 
 ENV, ORG = "brand", "main"
 
@@ -53,8 +53,16 @@ def test_a_connector_killed_with_sigkill_and_restarted_loses_and_duplicates_noth
     data["orgs"][0]["port"] = int(rt.org(ORG).instance_url.rsplit(":", 1)[1])
     topology_file = tmp_path / "one-to-one.yaml"
     topology_file.write_text(yaml.safe_dump(data))
-    command = [sys.executable, "-m", "connector.cli", "connector", "--topology", str(topology_file),
-               "--data-dir", str(tmp_path / "connector")]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "alcsim.simulators.topology.cli",
+        "connector",
+        "--topology",
+        str(topology_file),
+        "--data-dir",
+        str(tmp_path / "connector"),
+    ]
 
     def launch() -> subprocess.Popen:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

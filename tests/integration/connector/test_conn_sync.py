@@ -88,8 +88,14 @@ def test_after_the_silence_window_a_new_record_and_history_closed(topology, topo
 
 def test_channel_data_is_sent_as_json_when_the_package_has_the_field(topology):
     """SYNC-08: KakaoTalk app_user_id lands in alcmeon__Channel_specific_user_data__c (5.34 org)."""
-    message = write(topology, ENV, "Brand KakaoTalk", "821012345678", "안녕하세요",
-                    channel_data={"app_user_id": "kakao-42"})  # fmt: skip
+    message = write(
+        topology,
+        ENV,
+        "Brand KakaoTalk",
+        "821012345678",
+        "안녕하세요",
+        channel_data={"app_user_id": "kakao-42"},
+    )
     route(topology, ENV, message["task_id"], "Salesforce agents")
     record = topology.wait_for_record(ORG, message["scoped_id"])
     assert '"app_user_id": "kakao-42"' in record["alcmeon__Channel_specific_user_data__c"]
@@ -127,7 +133,9 @@ def test_a_match_pushes_the_users_earlier_conversations_closed_with_the_contact(
     topology.wait_idle()
     records = {r["alcmeon__scoped_id__c"]: r for r in topology.conversations(ORG)}
     assert {k: r["alcmeon__Status__c"] for k, r in records.items()} == {
-        earlier["scoped_id"]: "CLOSED", later["scoped_id"]: "OPEN"}  # fmt: skip
+        earlier["scoped_id"]: "CLOSED",
+        later["scoped_id"]: "OPEN",
+    }
     assert {r["alcmeon__Contact__c"] for r in records.values()} == {contact}
 
 

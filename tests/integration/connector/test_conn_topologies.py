@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conn_helpers import match, reply, route, write
 
-from connector.launch import wait_until
+from alcsim.simulators.topology.launch import wait_until
 
 
 def test_one_to_one(topology):
@@ -46,9 +46,12 @@ def test_many_to_one_each_environment_uses_its_queue_and_person_accounts(topolog
     rt.wait_idle()  # the first write may precede the routing's; read what the org holds once all settled
     fr_record, kr_record = rt.record("shared", fr["scoped_id"]), rt.record("shared", kr["scoped_id"])
     assert fr["scoped_id"].split(":")[0] != kr["scoped_id"].split(":")[0]  # told apart by their scope
-    queues = {r["Queue"]["DeveloperName"]: r["QueueId"] for r in sf.query_all(
-        "SELECT QueueId, Queue.DeveloperName FROM QueueSobject WHERE SobjectType = 'alcmeon__Conversation__c'"
-    )["records"]}  # fmt: skip
+    queues = {
+        r["Queue"]["DeveloperName"]: r["QueueId"]
+        for r in sf.query_all(
+            "SELECT QueueId, Queue.DeveloperName FROM QueueSobject WHERE SobjectType = 'alcmeon__Conversation__c'"
+        )["records"]
+    }
     assert fr_record["OwnerId"] == queues["FR_Social"]
     assert kr_record["OwnerId"] == queues["KR_Social"]
     assert (kr_record["alcmeon__Account__c"], kr_record["alcmeon__Contact__c"]) == (person, None)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conn_helpers import route, write
 
-from connector.launch import wait_until
+from alcsim.simulators.topology.launch import wait_until
 
 ENV = "brand"
 TOPOLOGY = str(Path(__file__).parent / "topologies" / "transfers.yaml")
@@ -76,8 +76,11 @@ def test_a_case_moved_to_a_mapped_queue_moves_the_conversation(rt):
 
 def test_a_queue_configured_to_push_to_another_org_makes_it_arrive_there(rt):
     """TOPO-07: queue To_Second of the first org routes to team Second agents, mapped to the second org."""
-    answer = rt.admin("PUT", "/queue-routes", json={"env": ENV, "org": "first", "queue": "To_Second",
-                                                   "team": "Second agents"})  # fmt: skip
+    answer = rt.admin(
+        "PUT",
+        "/queue-routes",
+        json={"env": ENV, "org": "first", "queue": "To_Second", "team": "Second agents"},
+    )
     assert answer.status_code == 200, answer.text
     message, record = synced(rt, "33680000003")
     rt.agent_client("first").alcmeon__Conversation__c.update(
@@ -94,8 +97,13 @@ def test_a_queue_mapped_to_no_team_changes_nothing_in_alcmeon(rt):
     rt.agent_client("first").alcmeon__Conversation__c.update(
         record["Id"], {"OwnerId": queue_id(rt, "first", "Unmapped_Queue")}
     )
-    wait_until(lambda: any(j["type"] == "package.callout" and j["state"] == "done"
-                           for j in rt.admin("GET", "/jobs").json()), 15, what="the callout")  # fmt: skip
+    wait_until(
+        lambda: any(
+            j["type"] == "package.callout" and j["state"] == "done" for j in rt.admin("GET", "/jobs").json()
+        ),
+        15,
+        what="the callout",
+    )
     rt.wait_idle()
     assert conversation(rt, message["conversation_id"])["team_id"] == rt.team_id(ENV, "First agents")
 

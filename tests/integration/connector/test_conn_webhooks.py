@@ -6,8 +6,8 @@ import json
 
 from conn_helpers import route, write
 
-from connector.signatures import callout_signature, webhook_signature
-from simulators.salesforce.running import trusting_session
+from alcsim.connector.signatures import callout_signature, webhook_signature
+from alcsim.simulators.salesforce.running import trusting_session
 
 ENV, ORG = "brand", "main"
 
@@ -62,11 +62,18 @@ def test_a_webhook_outage_is_caught_up_through_actions(topology):
 def test_package_callouts_are_verified_stored_and_routed_by_environment(topology):
     """A signed callout is stored as a job for its conversation; a bad signature is 401 and stores nothing."""
     path = f"/package/{ORG}/{ENV}"
-    callout = {"id": 1, "organization_id": topology.connector.org(ORG).organization_id,
-               "event": "conversation.updated", "sobject": "alcmeon__Conversation__c", "record_id": "a00000000000001",
-               "scoped_id": "39u:1:1:a", "changes": {"alcmeon__Status__c": {"old": "OPEN", "new": "CLOSED"}},
-               "owner": {"id": "005000000000001", "type": "User", "developer_name": None},
-               "user_id": "005000000000001", "occurred_at": "2026-11-22T18:00:00.000+0000"}  # fmt: skip
+    callout = {
+        "id": 1,
+        "organization_id": topology.connector.org(ORG).organization_id,
+        "event": "conversation.updated",
+        "sobject": "alcmeon__Conversation__c",
+        "record_id": "a00000000000001",
+        "scoped_id": "39u:1:1:a",
+        "changes": {"alcmeon__Status__c": {"old": "OPEN", "new": "CLOSED"}},
+        "owner": {"id": "005000000000001", "type": "User", "developer_name": None},
+        "user_id": "005000000000001",
+        "occurred_at": "2026-11-22T18:00:00.000+0000",
+    }
     body = json.dumps(callout).encode()
     session = trusting_session(topology.ca_bundle)
     bad = session.post(

@@ -6,8 +6,8 @@ import time
 
 from conn_helpers import route, write
 
-from connector.widget import widget_signature
-from simulators.salesforce.running import trusting_session
+from alcsim.connector.widget.backend import widget_signature
+from alcsim.simulators.salesforce.running import trusting_session
 
 ENV, ORG = "brand", "main"
 
@@ -28,8 +28,11 @@ def signed(rt, org: str, env: str, user: str, record_id: str, issued_at: int | N
     issued_at = int(time.time()) if issued_at is None else issued_at
     org_id = rt.connector.org(org).organization_id
     secret = rt.topology.callout_secret(org, env)
-    return {"user_id": user, "issued_at": issued_at,
-            "signature": widget_signature(secret, org_id, user, record_id, issued_at)}  # fmt: skip
+    return {
+        "user_id": user,
+        "issued_at": issued_at,
+        "signature": widget_signature(secret, org_id, user, record_id, issued_at),
+    }
 
 
 def widget(rt, method: str, org: str, record_id: str, params: dict, suffix: str = "", **kwargs):

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from connector.pytest_fixtures import topology_clock, topology_factory  # noqa: F401
-from connector.simulate import simulate
-from connector.simulate_state import check_invariants
+from alcsim.simulators.topology.fixtures import topology_clock, topology_factory  # noqa: F401
+from alcsim.simulators.topology.observe import check_invariants
+from alcsim.simulators.topology.simulate import simulate
 
 TOPOLOGIES = sorted(p.stem for p in (Path(__file__).resolve().parents[3] / "scenarios").glob("*.yaml"))
 # Seconds of traffic per topology: issue 6 asks for 20 s headless on each topology in CI (`.ci/run` runs
@@ -19,8 +19,21 @@ DURATION = "20"
 
 @pytest.mark.parametrize("name", TOPOLOGIES)
 def test_headless_run_holds_its_invariants(name):
-    answer = CliRunner().invoke(simulate, ["--topology", name, "--duration", DURATION, "--rate", "8", "--seed", "3",
-                                           "--headless", "--free-ports"])  # fmt: skip
+    answer = CliRunner().invoke(
+        simulate,
+        [
+            "--topology",
+            name,
+            "--duration",
+            DURATION,
+            "--rate",
+            "8",
+            "--seed",
+            "3",
+            "--headless",
+            "--free-ports",
+        ],
+    )
     assert answer.exit_code == 0, answer.output
     assert "every invariant holds" in answer.output
     assert "alcsim-password" in answer.output  # the URLs to open and how to log in
@@ -35,13 +48,23 @@ def test_an_eligible_conversation_left_unsynced_and_a_lost_message_are_reported(
     running = topology.org("main")
     session = running.session()
     session.headers["Authorization"] = f"Bearer {running.access_token()}"
-    session.post(f"{running.instance_url}/_sim/faults", json={
-        "kind": "error", "path": r"/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c", "status": 400,
-        "error_code": "INVALID_FIELD", "message": "No such column"}).raise_for_status()  # fmt: skip
+    session.post(
+        f"{running.instance_url}/_sim/faults",
+        json={
+            "kind": "error",
+            "path": r"/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c",
+            "status": 400,
+            "error_code": "INVALID_FIELD",
+            "message": "No such column",
+        },
+    ).raise_for_status()
     env = topology.env("brand")
     message = env.customer_writes(topology.account_id("brand", "Brand WhatsApp"), "33612000000", "Bonjour")
-    env.ext("POST", f"/tasks/{message['task_id']}/route",
-            json={"team_id": topology.team_id("brand", "Salesforce agents")}).raise_for_status()  # fmt: skip
+    env.ext(
+        "POST",
+        f"/tasks/{message['task_id']}/route",
+        json={"team_id": topology.team_id("brand", "Salesforce agents")},
+    ).raise_for_status()
     topology.wait_idle()
     problems = check_invariants(topology, {"brand": 2}, {"brand": set()})
     assert any("eligible conversation not synced" in p and message["scoped_id"] in p for p in problems), (
@@ -53,8 +76,11 @@ def test_an_eligible_conversation_left_unsynced_and_a_lost_message_are_reported(
 def test_a_clean_run_has_no_problem(topology):
     env = topology.env("brand")
     message = env.customer_writes(topology.account_id("brand", "Brand WhatsApp"), "33612000001", "Bonjour")
-    env.ext("POST", f"/tasks/{message['task_id']}/route",
-            json={"team_id": topology.team_id("brand", "Salesforce agents")}).raise_for_status()  # fmt: skip
+    env.ext(
+        "POST",
+        f"/tasks/{message['task_id']}/route",
+        json={"team_id": topology.team_id("brand", "Salesforce agents")},
+    ).raise_for_status()
     topology.wait_for_record("main", message["scoped_id"])
     topology.wait_idle()
     assert check_invariants(topology, {"brand": 1}, {"brand": set()}) == []

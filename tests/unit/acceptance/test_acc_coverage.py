@@ -9,7 +9,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from connector import coverage, living_doc
+from alcsim.simulators.acceptance import coverage, living_doc
 
 RULES = """# Rules
 ## Sync (SYNC)
@@ -38,9 +38,23 @@ FEATURE = """Feature: Sync
 
 
 def element(line: int, name: str, status: str) -> dict:
-    return {"keyword": "Scenario", "id": name, "name": name, "line": line, "type": "scenario", "tags": [],
-            "steps": [{"keyword": "Given", "name": "a step", "line": line + 1, "match": {"location": ""},
-                       "result": {"status": status, "duration": 1000}}]}  # fmt: skip
+    return {
+        "keyword": "Scenario",
+        "id": name,
+        "name": name,
+        "line": line,
+        "type": "scenario",
+        "tags": [],
+        "steps": [
+            {
+                "keyword": "Given",
+                "name": "a step",
+                "line": line + 1,
+                "match": {"location": ""},
+                "result": {"status": status, "duration": 1000},
+            }
+        ],
+    }
 
 
 @pytest.fixture
@@ -56,8 +70,16 @@ def run(project, report: list[dict] | None, *extra: str):
     path = project / "cucumber.json"
     if report is not None:
         path.write_text(json.dumps(report), encoding="utf-8")
-    args = ["coverage", "--rules", str(project / "RULES.md"), "--features", str(project / "features"),
-            "--report", str(path), *extra]  # fmt: skip
+    args = [
+        "coverage",
+        "--rules",
+        str(project / "RULES.md"),
+        "--features",
+        str(project / "features"),
+        "--report",
+        str(path),
+        *extra,
+    ]
     return CliRunner().invoke(coverage.rules_cli, args)
 
 
@@ -67,29 +89,41 @@ def report_of(*elements: dict) -> list[dict]:
 
 def test_rules_are_read_with_their_continuation_lines_and_sections(project):
     rules = coverage.read_rules(project / "RULES.md")
-    assert [(r.id, r.section) for r in rules] == [("SYNC-01", "Sync (SYNC)"), ("SYNC-02", "Sync (SYNC)"),
-                                                  ("API-01", "Platform (API)")]  # fmt: skip
+    assert [(r.id, r.section) for r in rules] == [
+        ("SYNC-01", "Sync (SYNC)"),
+        ("SYNC-02", "Sync (SYNC)"),
+        ("API-01", "Platform (API)"),
+    ]
     assert rules[0].text == "An eligible conversation becomes one record, never two."
 
 
 def test_every_scenario_of_the_features_is_listed_with_its_tags(project):
     scenarios = coverage.read_features(project / "features")
     assert [(s.name, s.line, s.tags) for s in scenarios] == [
-        ("One record", 5, ["@SYNC-01"]), ("Routed", 10, ["@SYNC-02", "@SYNC-01"])]  # fmt: skip
+        ("One record", 5, ["@SYNC-01"]),
+        ("Routed", 10, ["@SYNC-02", "@SYNC-01"]),
+    ]
     assert scenarios[0].uri == "features/sync/sync.feature"
 
 
 def test_an_uncovered_rule_fails_and_is_named(project):
-    answer = run(project, report_of(element(5, "One record", "passed"), element(10, "Routed", "passed"),
-                                    element(10, "Routed", "passed")))  # fmt: skip
+    answer = run(
+        project,
+        report_of(
+            element(5, "One record", "passed"),
+            element(10, "Routed", "passed"),
+            element(10, "Routed", "passed"),
+        ),
+    )
     assert answer.exit_code == 1
     assert "API-01     UNCOVERED" in answer.output and "Uncovered: API-01" in answer.output
     assert "✔ passed  features/sync/sync.feature:5  One record" in answer.output
 
 
 def test_a_rule_covered_only_by_a_failing_outline_example_is_uncovered(project):
-    report = report_of(element(5, "One record", "passed"), element(10, "Routed", "passed"),
-                       element(10, "Routed", "failed"))  # fmt: skip
+    report = report_of(
+        element(5, "One record", "passed"), element(10, "Routed", "passed"), element(10, "Routed", "failed")
+    )
     answer = run(project, report, "--json")
     data = json.loads(answer.output)
     by_id = {r["id"]: r for r in data["rules"]}
@@ -137,8 +171,9 @@ def test_parts_of_the_newest_run_are_merged_and_rendered(project, tmp_path):
         ("gw0", element(5, "One record", "passed")),
         ("gw1", element(10, "Routed", "passed")),
     ):
-        (parts / f"new-{worker}.json").write_text(json.dumps({"run": "new", "worker": worker,
-                                                              "features": report_of(found)}))  # fmt: skip
+        (parts / f"new-{worker}.json").write_text(
+            json.dumps({"run": "new", "worker": worker, "features": report_of(found)})
+        )
     living_doc.merge_and_render(reports, project / "features")
     merged = json.loads((reports / "cucumber.json").read_text())
     assert [e["line"] for e in merged[0]["elements"]] == [5, 10]

@@ -16,7 +16,7 @@ def test_serve_prints_one_json_line_then_serves_until_stopped(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "simulators.alcmeon.cli",
+        "alcsim.simulators.alcmeon.cli",
         "--port",
         "0",
         "--data-dir",
@@ -31,8 +31,11 @@ def test_serve_prints_one_json_line_then_serves_until_stopped(tmp_path):
         session = requests.Session()
         session.trust_env = False
         session.verify = line["ca_bundle"]
-        body = {"grant_type": "client_credentials", "client_id": line["instance_id"],
-                "client_secret": line["application_secret"]}  # fmt: skip
+        body = {
+            "grant_type": "client_credentials",
+            "client_id": line["instance_id"],
+            "client_secret": line["application_secret"],
+        }
         assert session.post(line["token_url"], json=body).status_code == 200
         assert list(tmp_path.glob("*.sqlite3"))
     finally:

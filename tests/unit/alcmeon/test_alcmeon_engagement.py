@@ -41,12 +41,17 @@ def test_whatsapp_send_has_the_documented_higher_limit(faithful_limits):
 def test_a_template_send_is_refused_during_an_ongoing_conversation_unless_interrupting(alcmeon_env):
     account = alcmeon_env.account_id("whatsapp")
     alcmeon_env.customer_writes(account, "33633333333", "I am here")
-    body = {"to_user_phone_number": "+33633333333", "account_id": account, "template_id": 1,
-            "variables": {"body": {"1": "Léa", "2": "A-17"}}}  # fmt: skip
+    body = {
+        "to_user_phone_number": "+33633333333",
+        "account_id": account,
+        "template_id": 1,
+        "variables": {"body": {"1": "Léa", "2": "A-17"}},
+    }
     refused = alcmeon_env.session.post(f"{alcmeon_env.url}/v1/whatsapp/send/", json=body)
     assert refused.status_code == 403 and set(refused.json()) == {"error", "details"}
-    sent = alcmeon_env.session.post(f"{alcmeon_env.url}/v1/whatsapp/send/",
-                                    json={**body, "interrupt_ongoing_conversation": True})  # fmt: skip
+    sent = alcmeon_env.session.post(
+        f"{alcmeon_env.url}/v1/whatsapp/send/", json={**body, "interrupt_ongoing_conversation": True}
+    )
     assert sent.status_code == 200
     assert sent.json()["status"] == "ok" and sent.json()["message_id"]
     reply = alcmeon_env.customer_writes(account, "33633333333", "Thanks for the update")
@@ -57,18 +62,24 @@ def test_template_send_input_errors(alcmeon_env):
     url = f"{alcmeon_env.url}/v1/whatsapp/send/"
     account = alcmeon_env.account_id("whatsapp")
     assert alcmeon_env.session.post(url, json={"account_id": account}).status_code == 400
-    unknown = alcmeon_env.session.post(url, json={"to_user_phone_number": "33600000000", "account_id": account,
-                                                  "template_id": 999})  # fmt: skip
+    unknown = alcmeon_env.session.post(
+        url, json={"to_user_phone_number": "33600000000", "account_id": account, "template_id": 999}
+    )
     assert unknown.status_code == 400 and unknown.json()["error"] == "template-not-found"
-    kakao_template = alcmeon_env.session.post(url, json={"to_user_phone_number": "33600000000",
-                                                         "account_id": account, "template_id": 3})  # fmt: skip
+    kakao_template = alcmeon_env.session.post(
+        url, json={"to_user_phone_number": "33600000000", "account_id": account, "template_id": 3}
+    )
     assert kakao_template.status_code == 400
 
 
 def test_friends_talk_only_between_9_and_20_korean_time(alcmeon_env):
     account = alcmeon_env.account_id("kakaotalk")
-    body = {"to_user_phone_number": "821012345678", "account_id": account, "template_id": 4,
-            "variables": {"name": "Minji"}}  # fmt: skip
+    body = {
+        "to_user_phone_number": "821012345678",
+        "account_id": account,
+        "template_id": 4,
+        "variables": {"name": "Minji"},
+    }
     url = f"{alcmeon_env.url}/v1/kakaotalk/send/"
     alcmeon_env.clock.set(datetime(2026, 3, 2, 12, 30, tzinfo=UTC))  # 21:30 in Seoul
     late = alcmeon_env.session.post(url, json=body)
@@ -90,8 +101,10 @@ def test_kakaotalk_templates_are_listed_by_post(alcmeon_env):
         f"{alcmeon_env.url}/v1/kakaotalk/templates", json={"account_id": account}
     )
     assert [t["name"] for t in listed.json()["data"]] == ["delivery_notice", "friend_promo"]
-    accepted = alcmeon_env.session.post(f"{alcmeon_env.url}/v1/kakaotalk/templates",
-                                        json={"account_id": account, "status": "accepted", "limit": 1})  # fmt: skip
+    accepted = alcmeon_env.session.post(
+        f"{alcmeon_env.url}/v1/kakaotalk/templates",
+        json={"account_id": account, "status": "accepted", "limit": 1},
+    )
     assert len(accepted.json()["data"]) == 1 and accepted.json()["next_page"] == 1
     assert alcmeon_env.session.post(f"{alcmeon_env.url}/v1/kakaotalk/templates", json={}).status_code == 400
 
@@ -104,8 +117,10 @@ def test_optins_registry(alcmeon_env):
     assert dup.status_code == 400 and dup.json()["error"] == "optin-name-already-exists"
     users = f"{url}/{created['id']}/user-optins"
     account = alcmeon_env.account_id("whatsapp")
-    added = alcmeon_env.session.post(users, json={"account_id": account,
-                                                  "user_phone_numbers": ["+33612345678", "33612345678", "33698765432"]})  # fmt: skip
+    added = alcmeon_env.session.post(
+        users,
+        json={"account_id": account, "user_phone_numbers": ["+33612345678", "33612345678", "33698765432"]},
+    )
     assert added.json() == {"created": 2, "already_existed": 1, "total_requested": 3}
     assert (
         alcmeon_env.session.post(users, json={"account_id": account, "user_phone_numbers": []}).json()[
@@ -117,8 +132,10 @@ def test_optins_registry(alcmeon_env):
     assert page["total"] == 2 and page["next"] == f"/v1/optins/{created['id']}/user-optins?limit=1&page=1"
     one = alcmeon_env.session.get(f"{users}/{page['data'][0]['id']}")
     assert one.json()["user_phone_number"] == "33612345678"
-    out = alcmeon_env.session.post(f"{url}/{created['id']}/optout",
-                                   json={"account_id": account, "user_phone_numbers": ["33612345678", "33600000000"]})  # fmt: skip
+    out = alcmeon_env.session.post(
+        f"{url}/{created['id']}/optout",
+        json={"account_id": account, "user_phone_numbers": ["33612345678", "33600000000"]},
+    )
     assert out.json() == {"deleted": 1, "not_found": 1, "total_requested": 2}
     assert alcmeon_env.session.delete(f"{url}/{created['id']}").status_code == 200
     gone = alcmeon_env.session.get(f"{url}/{created['id']}")
@@ -153,8 +170,13 @@ def test_answer_send_is_asynchronous_answer_then_execute_answer(alcmeon_env):
 
 def test_embed_creates_the_agent_and_returns_a_url_valid_eight_hours(alcmeon_env):
     sent = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "556", "Bonjour")
-    body = {"email": "sf.user@example.com", "username": "SF User", "embed_id": {"conversation_id": sent["conversation_id"]},
-            "format": "mobile-vertical", "permission": "read-answer"}  # fmt: skip
+    body = {
+        "email": "sf.user@example.com",
+        "username": "SF User",
+        "embed_id": {"conversation_id": sent["conversation_id"]},
+        "format": "mobile-vertical",
+        "permission": "read-answer",
+    }
     embed = alcmeon_env.session.post(f"{alcmeon_env.url}/embed", json=body).json()
     agents = {a["email"]: a for a in alcmeon_env.ext("GET", "/agents").json()}
     assert agents["sf.user@example.com"]["id"] == embed["account_id"]
@@ -177,11 +199,19 @@ def test_an_uploaded_attachment_goes_out_with_the_answer(alcmeon_env):
     url = alcmeon_env.url
     account = alcmeon_env.account_id("facebook")
     sent = alcmeon_env.customer_writes(account, "557", "Send me the invoice")
-    upload = alcmeon_env.session.post(f"{url}/v1/answer/attachment", data={"site_id": account, "file_name": "invoice.pdf"},
-                                      files={"file_content": ("invoice.pdf", b"%PDF-1.4 fake")})  # fmt: skip
+    upload = alcmeon_env.session.post(
+        f"{url}/v1/answer/attachment",
+        data={"site_id": account, "file_name": "invoice.pdf"},
+        files={"file_content": ("invoice.pdf", b"%PDF-1.4 fake")},
+    )
     token = upload.json()["access_token"]
-    body = {"message": "Here it is", "advisor_id": 2, "company_id": int(alcmeon_env.instance_id),
-            "task_id": sent["task_id"], "attachment": {"access_token": token}}  # fmt: skip
+    body = {
+        "message": "Here it is",
+        "advisor_id": 2,
+        "company_id": int(alcmeon_env.instance_id),
+        "task_id": sent["task_id"],
+        "attachment": {"access_token": token},
+    }
     assert alcmeon_env.session.post(f"{url}/v1/answer/send", json=body).status_code == 200
     answer = alcmeon_env.session.get(f"{url}/actions", params={"min_action_id": sent["action_id"]}).json()[0]
     picture = answer["data"]["answers"][0]["pictures"][0]

@@ -1,11 +1,14 @@
 """Simulator extensions: org-linking settings, matching, consent, admin snapshot/restore and persistence."""
 
-from simulators.alcmeon.pytest_fixtures import start_environment
+from alcsim.simulators.alcmeon.pytest_fixtures import start_environment
 
 
 def test_org_linking_settings(alcmeon_env):
-    org = alcmeon_env.ext("PUT", "/salesforce/organizations/00D000000000001AAA",
-                          json={"name": "Production", "sync_mode": "team-based"})  # fmt: skip
+    org = alcmeon_env.ext(
+        "PUT",
+        "/salesforce/organizations/00D000000000001AAA",
+        json={"name": "Production", "sync_mode": "team-based"},
+    )
     assert org.status_code == 200 and org.json()["sync_mode"] == "team-based"
     alcmeon_env.ext("PUT", "/salesforce/organizations/00D000000000002AAA", json={"name": "Sandbox"})
     whatsapp = alcmeon_env.account_id("whatsapp")
@@ -14,11 +17,15 @@ def test_org_linking_settings(alcmeon_env):
     # AR 1.8: one social account, one org.
     second = alcmeon_env.ext("PUT", f"/salesforce/links/{whatsapp}", json={"org_id": "00D000000000002AAA"})
     assert second.status_code == 409 and second.json()["error"] == "account-already-linked"
-    switched_off = alcmeon_env.ext("PUT", f"/salesforce/links/{whatsapp}",
-                                   json={"org_id": "00D000000000001AAA", "enabled": False})  # fmt: skip
+    switched_off = alcmeon_env.ext(
+        "PUT", f"/salesforce/links/{whatsapp}", json={"org_id": "00D000000000001AAA", "enabled": False}
+    )
     assert switched_off.json()["enabled"] is False
-    mapping = alcmeon_env.ext("PUT", "/salesforce/team-queues/3",
-                              json={"org_id": "00D000000000001AAA", "queue_id": "00G000000000001AAA"})  # fmt: skip
+    mapping = alcmeon_env.ext(
+        "PUT",
+        "/salesforce/team-queues/3",
+        json={"org_id": "00D000000000001AAA", "queue_id": "00G000000000001AAA"},
+    )
     assert mapping.status_code == 200
     settings = alcmeon_env.ext("GET", "/salesforce").json()
     assert settings["team_queues"] == [
@@ -37,8 +44,11 @@ def test_org_linking_settings(alcmeon_env):
 
 def test_matching_a_user_stores_the_contact_in_the_custom_field(alcmeon_env):
     sent = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "4242", "Hi")
-    matched = alcmeon_env.ext("POST", f"/users/{sent['social_user_id']}/match",
-                              json={"crm_contact_id": "003000000000042AAA", "agent_id": 2})  # fmt: skip
+    matched = alcmeon_env.ext(
+        "POST",
+        f"/users/{sent['social_user_id']}/match",
+        json={"crm_contact_id": "003000000000042AAA", "agent_id": 2},
+    )
     assert matched.json()["crm_contact_id"] == "003000000000042AAA"
     values = alcmeon_env.session.get(f"{alcmeon_env.url}/custom-field/users/{sent['group_id']}").json()
     assert values == [{"field_id": 1, "field_value": "003000000000042AAA"}]
@@ -56,8 +66,9 @@ def test_consent_given_and_withdrawn_shows_in_the_optin_registry(alcmeon_env):
     assert given.json()["created"] == 1
     optins = alcmeon_env.session.get(f"{alcmeon_env.url}/v1/optins/1/user-optins").json()
     assert [o["user_phone_number"] for o in optins["data"]] == ["33622222222"]
-    withdrawn = alcmeon_env.ext("POST", "/customers/consent",
-                                json={"account_id": account, "user_id": "33622222222", "given": False})  # fmt: skip
+    withdrawn = alcmeon_env.ext(
+        "POST", "/customers/consent", json={"account_id": account, "user_id": "33622222222", "given": False}
+    )
     assert withdrawn.json()["deleted"] == 1
     optouts = alcmeon_env.session.get(f"{alcmeon_env.url}/v1/optins/1/user-optouts").json()
     assert optouts["data"][0]["user_phone_number"] == "33622222222" and "output_at" in optouts["data"][0]
@@ -77,9 +88,12 @@ def test_snapshot_restore_and_reset(alcmeon_env):
 def test_seed_adds_teams_accounts_and_applications(alcmeon_env):
     seeded = alcmeon_env.session.post(
         f"{alcmeon_env.url}/_sim/seed",
-        json={"teams": ["VIP"], "social_accounts": [{"type": "line", "name": "LINE"}],
-              "agents": [{"email": "x@example.com", "teams": ["VIP"]}]},
-    )  # fmt: skip
+        json={
+            "teams": ["VIP"],
+            "social_accounts": [{"type": "line", "name": "LINE"}],
+            "agents": [{"email": "x@example.com", "teams": ["VIP"]}],
+        },
+    )
     assert seeded.status_code == 201
     assert seeded.json()["teams"][0]["name"] == "VIP"
     bad = alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/seed", json={"planets": []})
@@ -132,8 +146,12 @@ def test_route_a_conversation_and_see_it_in_the_team_agents_inbox(alcmeon_env):
 
 def test_an_agent_given_read_permission_by_embed_cannot_reply(alcmeon_env):
     sent = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "32", "Hi")
-    embed = {"email": "viewer@example.com", "embed_id": {"task_id": sent["task_id"]}, "format": "mobile-vertical",
-             "permission": "read"}  # fmt: skip
+    embed = {
+        "email": "viewer@example.com",
+        "embed_id": {"task_id": sent["task_id"]},
+        "format": "mobile-vertical",
+        "permission": "read",
+    }
     viewer = alcmeon_env.session.post(f"{alcmeon_env.url}/embed", json=embed).json()["account_id"]
     denied = alcmeon_env.ext(
         "POST", f"/tasks/{sent['task_id']}/reply", json={"agent_id": viewer, "content": "x"}
@@ -142,8 +160,15 @@ def test_an_agent_given_read_permission_by_embed_cannot_reply(alcmeon_env):
 
 
 def test_fault_rules_answer_in_the_vendor_envelope_and_the_journal_records_calls(alcmeon_env):
-    rule = {"kind": "error", "method": "GET", "path": "^/teams$", "status": 503, "error_code": "unavailable",
-            "message": "try later", "times": 1}  # fmt: skip
+    rule = {
+        "kind": "error",
+        "method": "GET",
+        "path": "^/teams$",
+        "status": 503,
+        "error_code": "unavailable",
+        "message": "try later",
+        "times": 1,
+    }
     assert alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/faults", json=rule).status_code == 201
     faulted = alcmeon_env.session.get(f"{alcmeon_env.url}/teams")
     assert faulted.status_code == 503 and faulted.json() == {"error": "unavailable", "details": "try later"}
@@ -160,8 +185,10 @@ def test_seeding_a_malformed_application_is_a_400(alcmeon_env):
             f"{alcmeon_env.url}/_sim/seed", json={"applications": [application]}
         )
         assert answer.status_code == 400, application
-    made = alcmeon_env.session.post(f"{alcmeon_env.url}/_sim/seed",
-                                    json={"applications": [{"name": "second", "permissions": ["Core API"]}]})  # fmt: skip
+    made = alcmeon_env.session.post(
+        f"{alcmeon_env.url}/_sim/seed",
+        json={"applications": [{"name": "second", "permissions": ["Core API"]}]},
+    )
     second = made.json()["applications"][0]
     other = alcmeon_env.new_session(auth=(alcmeon_env.instance_id, second["secret"]))
     assert other.get(f"{alcmeon_env.url}/v1/social-accounts/").status_code == 200

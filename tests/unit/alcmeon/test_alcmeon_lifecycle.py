@@ -10,8 +10,12 @@ def conversation(handle, conversation_id):
 
 
 def test_scoped_id_has_four_parts_and_at_most_30_characters(alcmeon_env):
-    sent = alcmeon_env.customer_writes(alcmeon_env.account_id("kakaotalk"), "821012345678", "안녕하세요",
-                                       channel_data={"app_user_id": "4021734"})  # fmt: skip
+    sent = alcmeon_env.customer_writes(
+        alcmeon_env.account_id("kakaotalk"),
+        "821012345678",
+        "안녕하세요",
+        channel_data={"app_user_id": "4021734"},
+    )
     assert re.fullmatch(r"[^:]+:[^:]+:[^:]+:[^:]+", sent["scoped_id"])
     assert len(sent["scoped_id"]) <= 30
     view = conversation(alcmeon_env, sent["conversation_id"])
@@ -24,8 +28,11 @@ def test_phone_channels_store_the_user_id_without_plus(alcmeon_env):
     assert sent["user_id"] == "33612345678"
     again = alcmeon_env.customer_writes(alcmeon_env.account_id("whatsapp"), "33612345678", "Encore")
     assert again["conversation_id"] == sent["conversation_id"]
-    bad = alcmeon_env.ext("POST", "/customers/messages",
-                          json={"account_id": alcmeon_env.account_id("whatsapp"), "user_id": "06 12", "content": "x"})  # fmt: skip
+    bad = alcmeon_env.ext(
+        "POST",
+        "/customers/messages",
+        json={"account_id": alcmeon_env.account_id("whatsapp"), "user_id": "06 12", "content": "x"},
+    )
     assert bad.status_code == 400 and bad.json()["error"] == "invalid-phone-number-format"
 
 
@@ -60,8 +67,9 @@ def test_after_a_manual_close_the_next_message_opens_a_new_conversation(
     ).raise_for_status()
     account = alcmeon_env.account_id("instagram")
     first = alcmeon_env.customer_writes(account, "ig-42", "Hello")
-    closed = alcmeon_env.ext("POST", f"/conversations/{first['conversation_id']}/close",
-                             json={"agent_id": 2, "reply": "Bye!"})  # fmt: skip
+    closed = alcmeon_env.ext(
+        "POST", f"/conversations/{first['conversation_id']}/close", json={"agent_id": 2, "reply": "Bye!"}
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert conversation(alcmeon_env, first["conversation_id"])["status"] == "closed"
     again = alcmeon_env.ext("POST", f"/conversations/{first['conversation_id']}/close", json={"agent_id": 2})
@@ -142,8 +150,12 @@ def test_two_environments_never_share_scoped_ids_or_secrets(alcmeon_env_factory)
 
 def test_comment_help_and_on_hold_leave_actions_and_move_the_state(alcmeon_env):
     task = alcmeon_env.customer_writes(alcmeon_env.account_id("facebook"), "8300", "Complex case")["task_id"]
-    for act, state in (("comment", "pending"), ("help-request", "help-requested"), ("help-answer", "help-answered"),
-                       ("on-hold", "on-hold")):  # fmt: skip
+    for act, state in (
+        ("comment", "pending"),
+        ("help-request", "help-requested"),
+        ("help-answer", "help-answered"),
+        ("on-hold", "on-hold"),
+    ):
         done = alcmeon_env.ext("POST", f"/tasks/{task}/{act}", json={"agent_id": 2, "comment": f"{act} note"})
         action_id = done.json()["action_id"]
         action = alcmeon_env.session.get(

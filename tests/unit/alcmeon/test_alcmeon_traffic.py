@@ -2,7 +2,7 @@
 
 import re
 
-from simulators.alcmeon.traffic import TrafficGenerator
+from alcsim.simulators.alcmeon.traffic import TrafficGenerator
 
 
 def conversations(handle):
@@ -31,15 +31,22 @@ def test_the_same_seed_gives_the_same_traffic(alcmeon_env_factory):
     TrafficGenerator(second.url, second.session, seed=3).run(events=25)
 
     def summary(handle):
-        return [(c["account"]["type"], c["social_user"]["user_id"], c["social_user"]["name"], c["status"])
-                for c in conversations(handle)]  # fmt: skip
+        return [
+            (c["account"]["type"], c["social_user"]["user_id"], c["social_user"]["name"], c["status"])
+            for c in conversations(handle)
+        ]
 
     assert summary(first) == summary(second)
 
 
 def test_time_travel_brings_users_back_after_the_silence_window(alcmeon_env):
-    generator = TrafficGenerator(alcmeon_env.url, alcmeon_env.session, seed=11, time_travel=True,
-                                 mix={"returning_after_window": 40, "new_user": 20})  # fmt: skip
+    generator = TrafficGenerator(
+        alcmeon_env.url,
+        alcmeon_env.session,
+        seed=11,
+        time_travel=True,
+        mix={"returning_after_window": 40, "new_user": 20},
+    )
     done = generator.run(events=40)
     assert done["returning_after_window"] > 0
     per_user = {}

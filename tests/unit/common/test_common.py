@@ -8,12 +8,12 @@ import pytest
 import requests
 from flask import Flask
 
-from simulators.common.clock import Clock
-from simulators.common.faults import FaultRuleError, FaultRules
-from simulators.common.ids import IdSource
-from simulators.common.journal import Journal
-from simulators.common.runner import ServerThread
-from simulators.common.tls import local_ca
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.common.faults import FaultRuleError, FaultRules
+from alcsim.simulators.common.ids import IdSource
+from alcsim.simulators.common.journal import Journal
+from alcsim.simulators.common.runner import ServerThread
+from alcsim.simulators.common.tls import local_ca
 
 
 def test_frozen_clock_moves_only_when_told():

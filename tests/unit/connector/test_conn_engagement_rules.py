@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from connector.engagement import (
+from alcsim.connector.retry import Permanent
+from alcsim.connector.widget.engagement import (
     failed_details,
     is_ongoing_refusal,
     refusal,
@@ -14,7 +15,6 @@ from connector.engagement import (
     sent_details,
     sent_time,
 )
-from connector.retry import Permanent
 
 
 def test_only_a_single_environment_org_engages():  # ENG-01
@@ -45,16 +45,23 @@ def test_drafts_and_failed_sends_may_be_sent_never_a_sent_one():  # ENG-04, ENG-
 def test_the_send_body_follows_the_api():  # AR 3.11, AR 2.3
     engagement = {"alcmeon__Recipient_Id__c": " +34600000001", "alcmeon__Template_Id__c": "12"}
     assert send_body(engagement, 3, {"body": {"name": "Ana"}}, True) == {
-        "to_user_phone_number": "34600000001", "account_id": 3, "template_id": 12,
-        "variables": {"body": {"name": "Ana"}}, "interrupt_ongoing_conversation": True}  # fmt: skip
+        "to_user_phone_number": "34600000001",
+        "account_id": 3,
+        "template_id": 12,
+        "variables": {"body": {"name": "Ana"}},
+        "interrupt_ongoing_conversation": True,
+    }
 
 
 def test_the_sending_details():  # ENG-04
     when = datetime(2026, 11, 22, 18, 5, tzinfo=UTC)
     assert sent_details(when, "es", "Hola") == {
-        "alcmeon__Status__c": "Sent", "alcmeon__Sent_Date__c": "2026-11-22T18:05:00.000+0000",
-        "alcmeon__Language_locale__c": "es", "alcmeon__Message_Content__c": "Hola",
-        "alcmeon__Message_Send_Error__c": None}  # fmt: skip
+        "alcmeon__Status__c": "Sent",
+        "alcmeon__Sent_Date__c": "2026-11-22T18:05:00.000+0000",
+        "alcmeon__Language_locale__c": "es",
+        "alcmeon__Message_Content__c": "Hola",
+        "alcmeon__Message_Send_Error__c": None,
+    }
     assert sent_details(when, None, None)["alcmeon__Language_locale__c"] is None
     assert failed_details("boom") == {
         "alcmeon__Status__c": "Failed",

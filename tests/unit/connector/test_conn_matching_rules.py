@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connector.matching import (
+from alcsim.connector.matching import (
     activity,
     cloud,
     display,
@@ -23,7 +23,11 @@ def test_the_cloud_is_grey_until_matched():  # MATCH-03, MATCH-04
 def test_person_account_mode_matches_accounts_with_person_fields():  # MATCH-06
     assert party_object(True) == "Account" and party_object(False) == "Contact"
     assert party_fields(["Email", "MobilePhone", "Phone", "Name"], True) == [
-        "PersonEmail", "PersonMobilePhone", "Phone", "Name"]  # fmt: skip
+        "PersonEmail",
+        "PersonMobilePhone",
+        "Phone",
+        "Name",
+    ]
     assert party_fields(["Email", "MobilePhone"], False) == ["Email", "MobilePhone"]
 
 
@@ -56,7 +60,10 @@ def test_a_candidate_matches_on_a_configured_search_field_only():  # MATCH-03
 def test_results_show_the_display_fields_in_order():  # MATCH-03
     record = {"Id": "003", "Name": "Ana Lopez", "Email": "a@x.io", "Title": "CEO"}
     assert list(display(record, ["Email", "Name", "Phone"]).items()) == [
-        ("Email", "a@x.io"), ("Name", "Ana Lopez"), ("Phone", None)]  # fmt: skip
+        ("Email", "a@x.io"),
+        ("Name", "Ana Lopez"),
+        ("Phone", None),
+    ]
 
 
 def test_a_phone_term_is_also_searched_by_its_digits():
@@ -67,7 +74,10 @@ def test_a_phone_term_is_also_searched_by_its_digits():
 
 def test_a_contact_created_from_alcmeon_gets_a_last_name_from_the_user():  # MATCH-05
     assert new_party({"MobilePhone": "+336"}, False, "Lucia Fernandez") == {
-        "MobilePhone": "+336", "LastName": "Fernandez", "FirstName": "Lucia"}  # fmt: skip
+        "MobilePhone": "+336",
+        "LastName": "Fernandez",
+        "FirstName": "Lucia",
+    }
     assert new_party({"LastName": "Given", "Email": ""}, False, "Other Name") == {"LastName": "Given"}
     assert new_party({}, False, None) == {"LastName": "Unknown"}
 
@@ -78,7 +88,12 @@ def test_a_person_account_created_from_alcmeon_uses_person_fields():  # MATCH-05
 
 def test_activities_are_listed_with_their_dates():  # V360-01
     task = {"Id": "00T1", "Subject": "Call", "Status": "Completed", "ActivityDate": "2026-11-20"}
-    assert activity(task, "Task") == {"type": "Task", "id": "00T1", "subject": "Call", "status": "Completed",
-                                      "date": "2026-11-20"}  # fmt: skip
+    assert activity(task, "Task") == {
+        "type": "Task",
+        "id": "00T1",
+        "subject": "Call",
+        "status": "Completed",
+        "date": "2026-11-20",
+    }
     event = {"Id": "00U1", "Subject": "Meeting", "StartDateTime": "s", "EndDateTime": "e", "Location": None}
     assert activity(event, "Event")["start"] == "s"

@@ -6,17 +6,17 @@ import random
 import threading
 from datetime import UTC, datetime
 
-from connector.engine import Dispatcher, Engine, EngineSettings, Outcome
-from connector.launch import wait_until
-from connector.retry import (
+from alcsim.connector.engine import Dispatcher, Engine, EngineSettings, Outcome
+from alcsim.connector.retry import (
     backoff,
     classify_salesforce,
     next_delay,
     parse_rate_limited_until,
     parse_retry_after,
 )
-from connector.signatures import callout_signature, valid, webhook_signature
-from connector.store import Store
+from alcsim.connector.signatures import callout_signature, valid, webhook_signature
+from alcsim.connector.store import Store
+from alcsim.simulators.topology.launch import wait_until
 
 
 def test_a_dedupe_key_is_added_once(tmp_path):
@@ -114,8 +114,12 @@ def test_after_max_attempts_a_sync_error_and_the_flow_goes_on():  # SYNC-10
     store = Store()
 
     def handler(groups):
-        return [Outcome("retry", "always 503", info={"org": "o", "conversation_id": g[0].payload["n"]})
-                if g[0].key == "bad" else Outcome.done() for g in groups]  # fmt: skip
+        return [
+            Outcome("retry", "always 503", info={"org": "o", "conversation_id": g[0].payload["n"]})
+            if g[0].key == "bad"
+            else Outcome.done()
+            for g in groups
+        ]
 
     engine = _engine(store, handler, max_attempts=3).start()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from connector.rules import to_salesforce as rules
+from alcsim.connector.rules import to_salesforce as rules
 
 ORG, OTHER = "00DX00000000001MAA", "00DX00000000002MAA"
 QUEUE, QUEUE2 = "00GX00000000001MAA", "00GX00000000002MAA"
@@ -26,11 +26,19 @@ def settings(enabled=True, mode="team-and-match", linked=True, person=False, ver
 
 def conversation(team=None, contact=None, status="open", channel_data=None, cid=10) -> dict:
     return {
-        "id": cid, "scoped_id": f"39u:7:5:{cid}", "status": status, "team_id": team,
+        "id": cid,
+        "scoped_id": f"39u:7:5:{cid}",
+        "status": status,
+        "team_id": team,
         "account": {"id": 7, "name": "Brand WhatsApp", "type": "whatsapp"},
-        "social_user": {"id": 5, "user_id": "33611111111", "name": "Ana", "crm_contact_id": contact,
-                        "channel_data": channel_data or {}},
-    }  # fmt: skip
+        "social_user": {
+            "id": 5,
+            "user_id": "33611111111",
+            "name": "Ana",
+            "crm_contact_id": contact,
+            "channel_data": channel_data or {},
+        },
+    }
 
 
 def tag(team_id: int) -> dict:
@@ -172,7 +180,7 @@ def test_latest_url():
 
 def test_a_contact_goes_only_to_the_org_the_account_is_linked_to():
     """MATCH-01, TOPO-07: handed over to another org, the record carries no Contact of the first org."""
-    from connector.rules.to_salesforce import as_seen_by, conversation_record
+    from alcsim.connector.rules.to_salesforce import as_seen_by, conversation_record
 
     settings = {"links": [{"social_account_id": 7, "org_id": "00DRETAIL", "enabled": True}]}
     conversation = {

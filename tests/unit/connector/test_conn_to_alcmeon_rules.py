@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connector.rules.to_alcmeon import (
+from alcsim.connector.rules.to_alcmeon import (
     Link,
     QueueRoute,
     closed_in_salesforce,

@@ -8,18 +8,24 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from connector.cli import summary
-from connector.cli import topology as topology_cli
-from connector.topology import TopologyError, load, parse, scope_of_instance
-from simulators.alcmeon.inbox import scoped_id
+from alcsim.simulators.alcmeon.inbox import scoped_id
+from alcsim.simulators.topology.cli import summary
+from alcsim.simulators.topology.cli import topology as topology_cli
+from alcsim.simulators.topology.files import TopologyError, load, parse, scope_of_instance
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[3] / "scenarios").glob("*.yaml"))
 BASE = {
-    "environments": [{"name": "e", "instance_id": "1", "port": 9001,
-                      "teams": [{"name": "T", "org": "o", "queue": "Q"}],
-                      "social_accounts": [{"name": "A", "type": "whatsapp", "org": "o"}]}],
+    "environments": [
+        {
+            "name": "e",
+            "instance_id": "1",
+            "port": 9001,
+            "teams": [{"name": "T", "org": "o", "queue": "Q"}],
+            "social_accounts": [{"name": "A", "type": "whatsapp", "org": "o"}],
+        }
+    ],
     "orgs": [{"name": "o", "port": 9002, "queues": [{"name": "Q", "developer_name": "Q"}]}],
-}  # fmt: skip
+}
 
 
 def problems(data) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connector.widget import (
+from alcsim.connector.widget.backend import (
     conversation_id_of,
     embed_url,
     environment_of,

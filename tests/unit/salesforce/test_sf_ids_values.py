@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulators.salesforce.ids import checksum, make_id, to18
-from simulators.salesforce.values import format_datetime, parse_datetime
+from alcsim.simulators.salesforce.ids import checksum, make_id, to18
+from alcsim.simulators.salesforce.values import format_datetime, parse_datetime
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from simulators.common.clock import Clock
-from simulators.salesforce import errors
-from simulators.salesforce.org import Org
-from simulators.salesforce.schema import Field
-from simulators.salesforce.soql.dates import date_range, zone_of
-from simulators.salesforce.soql.engine import batch_size_from, engine_for
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.org import Org
+from alcsim.simulators.salesforce.schema import Field
+from alcsim.simulators.salesforce.soql.dates import date_range, zone_of
+from alcsim.simulators.salesforce.soql.engine import batch_size_from, engine_for
 
 
 @pytest.fixture
@@ -64,8 +64,10 @@ def test_polymorphic_what_picks_the_target_by_id(org):
     _create(org, "Task", {"Subject": "Other"})
     records = _run(org, "SELECT Subject, What.Type, What.Id FROM Task ORDER BY Subject")["records"]
     assert [r["What"] and (r["What"]["Type"], r["What"]["attributes"]["type"]) for r in records] == [
-        ("Account", "Name"), ("Case", "Name"), None,
-    ]  # fmt: skip
+        ("Account", "Name"),
+        ("Case", "Name"),
+        None,
+    ]
     assert records[1]["What"]["attributes"]["url"].endswith(f"/sobjects/Case/{case}")
     assert _run(org, "SELECT Id FROM Task WHERE What.Type = 'Case'")["totalSize"] == 1
     contact = _create(org, "Contact", {"LastName": "Ada", "Email": "ada@example.com"})
@@ -179,8 +181,9 @@ def test_date_ranges_are_local_midnights():
     now = datetime(2024, 5, 15, 22, 30, tzinfo=UTC)  # already 16 May in Paris, a Thursday
     assert date_range("TODAY", None, now, paris, "en_US").bounds("date") == ("2024-05-16", "2024-05-17")
     assert date_range("TODAY", None, now, paris, "en_US").bounds("datetime") == (
-        "2024-05-15T22:00:00.000+0000", "2024-05-16T22:00:00.000+0000",
-    )  # fmt: skip
+        "2024-05-15T22:00:00.000+0000",
+        "2024-05-16T22:00:00.000+0000",
+    )
     assert date_range("LAST_N_DAYS", 2, now, paris, "en_US").start == date(2024, 5, 14)
     assert date_range("NEXT_N_DAYS", 2, now, paris, "en_US").start == date(2024, 5, 17)
     assert date_range("THIS_WEEK", None, now, paris, "en_US").start == date(2024, 5, 12)  # Sunday
@@ -265,8 +268,8 @@ def test_address_compound_and_aggregate_shapes(org):
 
 
 def test_aggregate_results_never_page(org, monkeypatch):
-    import simulators.salesforce.soql.aggregates as aggregates
-    import simulators.salesforce.soql.engine as engine
+    import alcsim.simulators.salesforce.soql.aggregates as aggregates
+    import alcsim.simulators.salesforce.soql.engine as engine
 
     for module in (aggregates, engine):
         monkeypatch.setattr(module, "MAX_AGGREGATE_ROWS", 2)
@@ -282,11 +285,18 @@ def test_aggregate_results_never_page(org, monkeypatch):
 
 
 def test_child_subqueries_are_shaped_on_every_page(org):
-    from simulators.salesforce.ids import make_id
+    from alcsim.simulators.salesforce.ids import make_id
 
     user, now = org.integration_user_id, org.now_text()
-    system = {"IsDeleted": 0, "CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now,
-              "CreatedById": user, "LastModifiedById": user, "OwnerId": user}  # fmt: skip
+    system = {
+        "IsDeleted": 0,
+        "CreatedDate": now,
+        "LastModifiedDate": now,
+        "SystemModstamp": now,
+        "CreatedById": user,
+        "LastModifiedById": user,
+        "OwnerId": user,
+    }
     accounts = [{**system, "Id": make_id("001", org.pod, 5000 + i), "Name": f"A{i:03d}"} for i in range(250)]
     org.store.insert_many(org.schema.get("Account"), accounts)
     contacts = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulators.salesforce import errors
-from simulators.salesforce.soql import ast
-from simulators.salesforce.soql.parser import parse_query, parse_search
+from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce.soql import ast
+from alcsim.simulators.salesforce.soql.parser import parse_query, parse_search
 
 
 def test_keywords_are_case_insensitive_and_positions_are_one_based():
@@ -40,9 +40,15 @@ def test_literals_are_typed_by_the_parser():
     ).where
     kinds = [(c.value.kind, c.value.value) for c in where.conditions]
     assert kinds == [
-        ("number", 1), ("number", -2.5), ("boolean", True), ("null", None), ("date", "2024-01-02"),
-        ("datetime", "2024-01-02T03:04:05.123+02:00"), ("date_literal", "LAST_N_DAYS"), ("date_literal", "TODAY"),
-    ]  # fmt: skip
+        ("number", 1),
+        ("number", -2.5),
+        ("boolean", True),
+        ("null", None),
+        ("date", "2024-01-02"),
+        ("datetime", "2024-01-02T03:04:05.123+02:00"),
+        ("date_literal", "LAST_N_DAYS"),
+        ("date_literal", "TODAY"),
+    ]
     assert where.conditions[6].value.argument == 7
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulators.salesforce.app import create_app
-from simulators.salesforce.org import Org
+from alcsim.simulators.salesforce.app import create_app
+from alcsim.simulators.salesforce.org import Org
 
 SEEDS = [
     "SELECT Id, Name, Account.Name, Account.Owner.Name FROM Contact WHERE Email != null ORDER BY Name DESC NULLS LAST LIMIT 5",
@@ -20,12 +20,64 @@ SEEDS = [
     "SELECT Id, TYPEOF What WHEN Account THEN Phone, Name WHEN Case THEN Subject ELSE Name END FROM Task WITH USER_MODE",
 ]
 TOKENS = [
-    "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "INCLUDES", "GROUP BY", "HAVING", "ORDER BY", "LIMIT",
-    "OFFSET", "NULLS FIRST", "DESC", ",", "(", ")", "=", "!=", "<", ">=", "'x'", "'\\'", "null", "true", "42", "-1.5",
-    "2024-01-01", "2024-01-01T00:00:00Z", "TODAY", "LAST_N_DAYS:5", "N_DAYS_AGO", "COUNT()", "COUNT(Id)", "SUM(Name)",
-    "FIELDS(ALL)", "Id", "Name", "Account.Name", "Owner.Name", "Contacts", "Contact", "Account", "Foo__c", "a.b.c.d.e.f.g",
-    "{", "}", "\\", "'", '"', ":", "%", "\x00", "é", "\n",
-]  # fmt: skip
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "LIKE",
+    "INCLUDES",
+    "GROUP BY",
+    "HAVING",
+    "ORDER BY",
+    "LIMIT",
+    "OFFSET",
+    "NULLS FIRST",
+    "DESC",
+    ",",
+    "(",
+    ")",
+    "=",
+    "!=",
+    "<",
+    ">=",
+    "'x'",
+    "'\\'",
+    "null",
+    "true",
+    "42",
+    "-1.5",
+    "2024-01-01",
+    "2024-01-01T00:00:00Z",
+    "TODAY",
+    "LAST_N_DAYS:5",
+    "N_DAYS_AGO",
+    "COUNT()",
+    "COUNT(Id)",
+    "SUM(Name)",
+    "FIELDS(ALL)",
+    "Id",
+    "Name",
+    "Account.Name",
+    "Owner.Name",
+    "Contacts",
+    "Contact",
+    "Account",
+    "Foo__c",
+    "a.b.c.d.e.f.g",
+    "{",
+    "}",
+    "\\",
+    "'",
+    '"',
+    ":",
+    "%",
+    "\x00",
+    "é",
+    "\n",
+]
 
 
 def _mutate(seed: str, cuts: list[tuple[int, int, str]]) -> str:

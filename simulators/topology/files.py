@@ -20,6 +20,17 @@ DEFAULT_DISPLAY_FIELDS = ["Name", "Email", "Phone"]
 DEFAULT_PROFILE_FIELDS = ["Name", "Email", "Phone", "MailingCity"]
 
 
+# The topology files ship as package data: `scenarios/` beside `simulators/` in the repository and in the
+# installed `alcsim` package alike (pyproject.toml, package-dir).
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def scenario_path(name: str) -> Path:
+    """A file path as is, or the name of a topology file that ships with alcsim ("many-to-one")."""
+    path = Path(name)
+    return path if path.suffix in (".yaml", ".yml") else SCENARIOS / f"{name}.yaml"
+
+
 class TopologyError(ValueError):
     """Every problem found in one file; `problems` lists `file: path: message` lines."""
 
@@ -221,8 +232,19 @@ def _matching(reader: _Reader, value, path: str) -> Matching:
 
 
 def _org(reader: _Reader, value, path: str) -> Org:
-    allowed = {"name", "port", "seed", "package_version", "person_accounts", "sandbox", "queues",
-               "case_per_conversation", "omni_routing", "client_id", "client_secret"}  # fmt: skip
+    allowed = {
+        "name",
+        "port",
+        "seed",
+        "package_version",
+        "person_accounts",
+        "sandbox",
+        "queues",
+        "case_per_conversation",
+        "omni_routing",
+        "client_id",
+        "client_secret",
+    }
     data = reader.mapping(value, path, allowed, {"name"})
     org = Org(name=reader.typed(data, "name", str, path, "") or "", port=reader.port(data, path))
     org.seed = data.get("seed", 1)
@@ -250,8 +272,16 @@ def _org(reader: _Reader, value, path: str) -> Org:
 
 
 def _environment(reader: _Reader, value, path: str) -> Environment:
-    allowed = {"name", "instance_id", "port", "secret", "rate_limit_per_minute", "teams", "social_accounts",
-               "salesforce"}  # fmt: skip
+    allowed = {
+        "name",
+        "instance_id",
+        "port",
+        "secret",
+        "rate_limit_per_minute",
+        "teams",
+        "social_accounts",
+        "salesforce",
+    }
     data = reader.mapping(value, path, allowed, {"name", "instance_id"})
     env = Environment(
         name=reader.typed(data, "name", str, path, "") or "",
@@ -366,8 +396,9 @@ def _cross_checks(reader: _Reader, topology: Topology) -> None:
 def parse(data, file: str = "<topology>") -> Topology:
     """Build a Topology from loaded YAML data; raise TopologyError listing every problem."""
     reader = _Reader(file)
-    top = reader.mapping(data, "(top)", {"name", "description", "connector", "environments", "orgs"},
-                         {"environments", "orgs"})  # fmt: skip
+    top = reader.mapping(
+        data, "(top)", {"name", "description", "connector", "environments", "orgs"}, {"environments", "orgs"}
+    )
     topology = Topology(name=str(top.get("name") or Path(file).stem), file=file)
     topology.description = str(top.get("description") or "")
     cdata = reader.mapping(

@@ -14,55 +14,83 @@ from pathlib import Path
 import requests
 from simple_salesforce import Salesforce
 
-from simulators.alcmeon.config import ApplicationConfig, EnvironmentConfig
-from simulators.alcmeon.environment import create_environment
-from simulators.alcmeon.pytest_fixtures import AlcmeonHandle
-from simulators.common.clock import Clock
-from simulators.common.runner import ServerThread
-from simulators.common.tls import local_ca
-from simulators.common.waiting import wait_until  # noqa: F401  (re-exported for tests)
-from simulators.salesforce.config import OrgConfig
-from simulators.salesforce.running import RunningOrg, start_org, trusting_session
-
-from . import bootstrap
-from .service import Connector
-from .topology import Topology
-from .widget_pages import widget_url_template
+from alcsim.connector.service import Connector
+from alcsim.connector.widget.pages import widget_url_template
+from alcsim.simulators.alcmeon.config import ApplicationConfig, EnvironmentConfig
+from alcsim.simulators.alcmeon.environment import create_environment
+from alcsim.simulators.alcmeon.pytest_fixtures import AlcmeonHandle
+from alcsim.simulators.common.clock import Clock
+from alcsim.simulators.common.runner import ServerThread
+from alcsim.simulators.common.tls import local_ca
+from alcsim.simulators.common.waiting import wait_until  # noqa: F401  (re-exported for tests)
+from alcsim.simulators.salesforce.config import OrgConfig
+from alcsim.simulators.salesforce.running import RunningOrg, start_org, trusting_session
+from alcsim.simulators.topology import bootstrap
+from alcsim.simulators.topology.files import Topology
 
 
 def org_config(topology: Topology, name: str, connector_url: str) -> OrgConfig:
     org = topology.org(name)
     slug = "".join(c for c in org.name.lower() if c.isalnum()) or "org"
     callouts = [
-        {"scope": env.scope, "url": f"{connector_url}/package/{org.name}/{env.name}",
-         "secret": topology.callout_secret(org.name, env.name)}
-        for env in topology.environments if org.name in env.org_names()
-    ]  # fmt: skip
-    config = OrgConfig.from_dict({
-        "name": org.name, "seed": org.seed, "package_version": org.package_version,
-        "person_accounts": org.person_accounts, "is_sandbox": org.sandbox,
-        "users": [
-            {"username": f"integration@{slug}.alcsim.example", "first_name": "Integration", "last_name": "User"},
-            # A Salesforce agent: changes by anyone but the integration user are reported by the package.
-            # It holds no Alcméon permission set, so its widget is read-only (WIDGET-04) until one is granted.
-            {"username": f"agent@{slug}.alcsim.example", "first_name": "Sam", "last_name": "Agent"},
-            # A French-speaking agent who may answer, so demos show the widget following the user.
-            {"username": f"agent.fr@{slug}.alcsim.example", "first_name": "Camille", "last_name": "Martin",
-             "language": "fr", "locale": "fr_FR", "timezone": "Europe/Paris", "permission_sets": ["Alcmeon_Agent"]},
-        ],
-        "widget_url": widget_url_template(connector_url, org.name),
-        "connected_apps": [{"name": "Alcmeon", "client_id": org.client_id, "client_secret": org.client_secret}],
-        "queues": [{"name": q.name, "developer_name": q.developer_name, "sobjects": q.sobjects} for q in org.queues],
-        "package_callouts": callouts,
-        "automations": {"case_per_conversation": org.case_per_conversation, "omni_routing": org.omni_routing},
-    })  # fmt: skip
+        {
+            "scope": env.scope,
+            "url": f"{connector_url}/package/{org.name}/{env.name}",
+            "secret": topology.callout_secret(org.name, env.name),
+        }
+        for env in topology.environments
+        if org.name in env.org_names()
+    ]
+    config = OrgConfig.from_dict(
+        {
+            "name": org.name,
+            "seed": org.seed,
+            "package_version": org.package_version,
+            "person_accounts": org.person_accounts,
+            "is_sandbox": org.sandbox,
+            "users": [
+                {
+                    "username": f"integration@{slug}.alcsim.example",
+                    "first_name": "Integration",
+                    "last_name": "User",
+                },
+                # A Salesforce agent: changes by anyone but the integration user are reported by the package.
+                # It holds no Alcméon permission set, so its widget is read-only (WIDGET-04) until one is granted.
+                {"username": f"agent@{slug}.alcsim.example", "first_name": "Sam", "last_name": "Agent"},
+                # A French-speaking agent who may answer, so demos show the widget following the user.
+                {
+                    "username": f"agent.fr@{slug}.alcsim.example",
+                    "first_name": "Camille",
+                    "last_name": "Martin",
+                    "language": "fr",
+                    "locale": "fr_FR",
+                    "timezone": "Europe/Paris",
+                    "permission_sets": ["Alcmeon_Agent"],
+                },
+            ],
+            "widget_url": widget_url_template(connector_url, org.name),
+            "connected_apps": [
+                {"name": "Alcmeon", "client_id": org.client_id, "client_secret": org.client_secret}
+            ],
+            "queues": [
+                {"name": q.name, "developer_name": q.developer_name, "sobjects": q.sobjects}
+                for q in org.queues
+            ],
+            "package_callouts": callouts,
+            "automations": {
+                "case_per_conversation": org.case_per_conversation,
+                "omni_routing": org.omni_routing,
+            },
+        }
+    )
     for callout in config.package_callouts:
         callout.run_as = config.integration_user.username  # the connector's own writes are not reported back
     return config
 
 
-def environment_config(topology: Topology, name: str, connector_url: str | None, ca_bundle: str,
-                       data_dir: str | None) -> EnvironmentConfig:  # fmt: skip
+def environment_config(
+    topology: Topology, name: str, connector_url: str | None, ca_bundle: str, data_dir: str | None
+) -> EnvironmentConfig:
     env = topology.environment(name)
     teams = [t.name for t in env.teams]
     webhook = f"{connector_url}/alcmeon/{env.name}/notify" if connector_url else None
@@ -180,13 +208,23 @@ class RunningTopology:
         """simple-salesforce as the org's agent user (password grant), whose changes the package reports."""
         running = self.orgs[org]
         agent = running.org.config.users[1]
-        answer = running.session().post(running.token_url, data={
-            "grant_type": "password", "client_id": running.app.client_id, "client_secret": running.app.client_secret,
-            "username": agent.username, "password": agent.password + agent.security_token,
-        })  # fmt: skip
+        answer = running.session().post(
+            running.token_url,
+            data={
+                "grant_type": "password",
+                "client_id": running.app.client_id,
+                "client_secret": running.app.client_secret,
+                "username": agent.username,
+                "password": agent.password + agent.security_token,
+            },
+        )
         answer.raise_for_status()
-        return Salesforce(instance_url=running.instance_url, session_id=answer.json()["access_token"],
-                          session=running.session(), version="62.0")  # fmt: skip
+        return Salesforce(
+            instance_url=running.instance_url,
+            session_id=answer.json()["access_token"],
+            session=running.session(),
+            version="62.0",
+        )
 
     def start_connector(self) -> Connector:
         """Start (or start again, on the same port and store) the in-process connector."""
@@ -223,8 +261,12 @@ class RunningTopology:
             thread.join(timeout=10)
 
 
-def start_topology(topology: Topology, clock: Clock | None = None, data_dir: str | Path | None = None,
-                   with_connector: bool = True) -> RunningTopology:  # fmt: skip
+def start_topology(
+    topology: Topology,
+    clock: Clock | None = None,
+    data_dir: str | Path | None = None,
+    with_connector: bool = True,
+) -> RunningTopology:
     """Start every part of `topology`. With `with_connector=False` the fakes point at a port left free
     for a connector started elsewhere (another process, for the kill -9 test)."""
     clock = clock or Clock()
@@ -232,21 +274,29 @@ def start_topology(topology: Topology, clock: Clock | None = None, data_dir: str
     data_dir = Path(data_dir) if data_dir else None
     port = topology.connector.port or free_port()
     scheme = "https" if topology.connector.tls else "http"
-    running = RunningTopology(topology, clock, f"{scheme}://127.0.0.1:{port}", data_dir=data_dir,
-                              ca_bundle=ca.ca_bundle)  # fmt: skip
+    running = RunningTopology(
+        topology, clock, f"{scheme}://127.0.0.1:{port}", data_dir=data_dir, ca_bundle=ca.ca_bundle
+    )
     try:
         for org in topology.orgs:
             org_dir = data_dir / f"org-{org.name}" if data_dir else None
-            running.orgs[org.name] = start_org(org_config(topology, org.name, running.connector_url), port=org.port,
-                                               data_dir=org_dir, clock=clock, ca=ca)  # fmt: skip
+            running.orgs[org.name] = start_org(
+                org_config(topology, org.name, running.connector_url),
+                port=org.port,
+                data_dir=org_dir,
+                clock=clock,
+                ca=ca,
+            )
         for env in topology.environments:
-            config = environment_config(topology, env.name, running.connector_url, ca.ca_bundle,
-                                        str(data_dir) if data_dir else None)  # fmt: skip
+            config = environment_config(
+                topology, env.name, running.connector_url, ca.ca_bundle, str(data_dir) if data_dir else None
+            )
             started = create_environment(config, clock=clock, ca=ca).start(port=env.port)
             session = trusting_session(ca.ca_bundle)
             session.auth = (started.instance_id, started.secret)
-            running.envs[env.name] = AlcmeonHandle(started, started.url, started.instance_id, started.secret,
-                                                   ca.ca_bundle, session)  # fmt: skip
+            running.envs[env.name] = AlcmeonHandle(
+                started, started.url, started.instance_id, started.secret, ca.ca_bundle, session
+            )
         # The settings are written once, through the environments' settings routes, by a short-lived
         # connector that never serves: the running connector reads them back like any admin's change.
         setup = Connector(bootstrap.connector_config(topology))

@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, request
 
-from . import alcmeon_calls as alc
-from . import org_records as sf
-from .retry import Permanent, Retryable
-from .topology import scope_of_instance
+from alcsim.connector import alcmeon_calls as alc
+from alcsim.connector import org_records as sf
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.simulators.topology.files import scope_of_instance
 
 SIGNATURE_SECONDS = 900
 CASE_PREFIX = "500"
@@ -48,8 +48,16 @@ def widget_signature(secret: str, org_id: str, user_id: str, record_id: str, iss
     ).hexdigest()
 
 
-def signature_ok(secrets: list[str], org_id: str, user_id: str, record_id: str, issued_at: str,
-                 signature: str, now: float, max_age: float = SIGNATURE_SECONDS) -> bool:  # fmt: skip
+def signature_ok(
+    secrets: list[str],
+    org_id: str,
+    user_id: str,
+    record_id: str,
+    issued_at: str,
+    signature: str,
+    now: float,
+    max_age: float = SIGNATURE_SECONDS,
+) -> bool:
     """Any of the org's callout secrets signed it, and it is neither too old nor from the future."""
     try:
         age = now - int(issued_at)
@@ -109,8 +117,15 @@ class Widget:
         """The Salesforce user the signed parameters name (WIDGET-01: the user on the record page)."""
         gateway = self.org(org)
         user_id = args.get("user_id", "")
-        if not signature_ok(self.secrets(org), gateway.organization_id, user_id, record_id,
-                            args.get("issued_at", ""), args.get("signature", ""), time.time()):  # fmt: skip
+        if not signature_ok(
+            self.secrets(org),
+            gateway.organization_id,
+            user_id,
+            record_id,
+            args.get("issued_at", ""),
+            args.get("signature", ""),
+            time.time(),
+        ):
             raise WidgetError(401, "bad or expired widget signature", "bad-signature")
         return user_id
 
@@ -118,17 +133,28 @@ class Widget:
         gateway = self.org(org)
         if not sf.is_id(user_id):
             raise WidgetError(400, "user_id is a Salesforce User id")
-        rows = sf.query(gateway, "SELECT Id, Email, Name, IsActive, LanguageLocaleKey, TimeZoneSidKey, LocaleSidKey"
-                                 f" FROM User WHERE Id = '{user_id}'")  # fmt: skip
+        rows = sf.query(
+            gateway,
+            "SELECT Id, Email, Name, IsActive, LanguageLocaleKey, TimeZoneSidKey, LocaleSidKey"
+            f" FROM User WHERE Id = '{user_id}'",
+        )
         if not rows or not rows[0]["IsActive"]:
             raise WidgetError(403, f"no active user {user_id} in org {org!r}", "inactive-user")
-        sets = sf.query(gateway, "SELECT PermissionSet.Name FROM PermissionSetAssignment"
-                                 f" WHERE AssigneeId = '{user_id}'")  # fmt: skip
+        sets = sf.query(
+            gateway, f"SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '{user_id}'"
+        )
         user = rows[0]
         names = [s["PermissionSet"]["Name"] for s in sets if s.get("PermissionSet")]
-        return {"id": user["Id"], "email": user["Email"], "name": user["Name"], "permission_sets": names,
-                "permission": permission_for(names), "language": language_of(user["LanguageLocaleKey"]),
-                "time_zone": user["TimeZoneSidKey"], "locale": user["LocaleSidKey"]}  # fmt: skip
+        return {
+            "id": user["Id"],
+            "email": user["Email"],
+            "name": user["Name"],
+            "permission_sets": names,
+            "permission": permission_for(names),
+            "language": language_of(user["LanguageLocaleKey"]),
+            "time_zone": user["TimeZoneSidKey"],
+            "locale": user["LocaleSidKey"],
+        }
 
     def conversation_record(self, org: str, record_id: str) -> dict | None:
         """WIDGET-01 (a conversation record) or WIDGET-02 (a Case: its newest conversation record)."""
@@ -136,8 +162,10 @@ class Widget:
             raise WidgetError(400, f"{record_id!r} is not a Salesforce id")
         fields = f"SELECT Id, alcmeon__scoped_id__c, alcmeon__Case__c, alcmeon__Status__c FROM {CONVERSATION}"
         if record_id.startswith(CASE_PREFIX):
-            rows = sf.query(self.org(org), f"{fields} WHERE alcmeon__Case__c = '{record_id}'"
-                                           " ORDER BY CreatedDate DESC, Id DESC LIMIT 1")  # fmt: skip
+            rows = sf.query(
+                self.org(org),
+                f"{fields} WHERE alcmeon__Case__c = '{record_id}' ORDER BY CreatedDate DESC, Id DESC LIMIT 1",
+            )
             return rows[0] if rows else None
         rows = sf.query(self.org(org), f"{fields} WHERE Id = '{record_id}'")
         if not rows:
@@ -156,24 +184,37 @@ class Widget:
     def embed(self, env: str, conversation_id: int, user: dict) -> dict:
         """WIDGET-03/04 (AR 3.9): an embed for the user's e-mail with their rights; Alcméon creates the
         agent account from the e-mail when it does not exist yet."""
-        body = {"embed_id": {"conversation_id": conversation_id}, "email": user["email"],
-                "username": user["name"], "format": EMBED_FORMAT, "permission": user["permission"]}  # fmt: skip
+        body = {
+            "embed_id": {"conversation_id": conversation_id},
+            "email": user["email"],
+            "username": user["name"],
+            "format": EMBED_FORMAT,
+            "permission": user["permission"],
+        }
         answer = alc.embed(self.connector.environment(env), body)
-        return {"url": embed_url(answer["url"], user["language"], user["time_zone"]),
-                "account_id": answer["account_id"]}  # fmt: skip
+        return {
+            "url": embed_url(answer["url"], user["language"], user["time_zone"]),
+            "account_id": answer["account_id"],
+        }
 
     def conversation_view(self, org: str, record: dict, user: dict) -> dict:
         env, conversation_id = self.locate(record)
         conversation = self.connector.environment(env).conversation(conversation_id)
         return {
-            "mode": "conversation", "environment": env, "record_id": record["Id"],
+            "mode": "conversation",
+            "environment": env,
+            "record_id": record["Id"],
             "case_id": record.get("alcmeon__Case__c"),
-            "conversation": {"id": conversation_id, "scoped_id": conversation["scoped_id"],
-                             "status": conversation["status"], "channel": conversation["account"]["type"],
-                             "user_name": conversation["social_user"]["name"]},
+            "conversation": {
+                "id": conversation_id,
+                "scoped_id": conversation["scoped_id"],
+                "status": conversation["status"],
+                "channel": conversation["account"]["type"],
+                "user_name": conversation["social_user"]["name"],
+            },
             "user": {k: user[k] for k in ("id", "email", "permission", "language", "time_zone", "locale")},
             "embed": self.embed(env, conversation_id, user),
-        }  # fmt: skip
+        }
 
     def act(self, org: str, record_id: str, user: dict, text: str, close: bool) -> dict:
         """WIDGET-04: reply on the channel as the user's Alcméon agent; WIDGET-05: reply and close at once."""
@@ -194,8 +235,12 @@ class Widget:
             raise WidgetError(409, f"conversation {conversation_id} is closed", "conversation-closed")
         if close:
             done = alc.close_conversation(gateway, conversation_id, agent, text)
-            return {"status": "closed", "conversation_id": conversation_id, "agent_id": agent,
-                    "action_ids": done.get("action_ids", [])}  # fmt: skip
+            return {
+                "status": "closed",
+                "conversation_id": conversation_id,
+                "agent_id": agent,
+                "action_ids": done.get("action_ids", []),
+            }
         task_id = conversation["tasks"][-1]["id"]
         alc.answer(gateway, task_id, agent, text)
         return {
@@ -233,7 +278,7 @@ def blueprint(connector, widget: Widget) -> Blueprint:
         user = widget.user(org, widget.verify(org, record_id, request.args))
         record = widget.conversation_record(org, record_id)
         if record is None and record_id.startswith(CASE_PREFIX):
-            from . import engagement
+            from alcsim.connector.widget import engagement
 
             # ENG-05: an engagement answered by the customer gives the Case its conversation now.
             record = engagement.switch_if_answered(connector, org, record_id)

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from simulators.common.clock import Clock
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-
-
-def scenario_path(name: str) -> Path:
-    """A file path as is, or the name of a file in scenarios/ ("one-to-many")."""
-    path = Path(name)
-    return path if path.suffix in (".yaml", ".yml") else SCENARIOS / f"{name}.yaml"
+from alcsim.simulators.common.clock import Clock
 
 
 @pytest.fixture
@@ -29,8 +19,8 @@ def topology_factory(topology_clock, tmp_path):
 
     `durable=True` keeps the connector's queue (and the fakes) in files under tmp_path, so a test can
     stop the connector, or kill it, and start it again."""
-    from .launch import start_topology
-    from .topology import load
+    from alcsim.simulators.topology.files import load, scenario_path
+    from alcsim.simulators.topology.launch import start_topology
 
     started = []
 

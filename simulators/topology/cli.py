@@ -8,9 +8,8 @@ import sys
 
 import click
 
-from simulators.common.waiting import wait_for_interrupt
-
-from .topology import Topology, TopologyError, load
+from alcsim.simulators.common.waiting import wait_for_interrupt
+from alcsim.simulators.topology.files import Topology, TopologyError, load
 
 
 def summary(topology: Topology) -> dict:
@@ -33,7 +32,7 @@ def summary(topology: Topology) -> dict:
                 "queues": [q.developer_name for q in o.queues],
             }
             for o in topology.orgs
-        ],  # fmt: skip
+        ],
         "environments": [
             {
                 "name": e.name,
@@ -96,8 +95,10 @@ def show(file: str, as_json: bool) -> None:
     for org in view["orgs"]:
         extras = [k for k, v in org["automations"].items() if v] + (["sandbox"] if org["sandbox"] else [])
         mode = "person accounts" if org["person_accounts"] else "contacts"
-        click.echo(f"  org {org['name']} (port {org['port']}, package {org['package_version']}, {mode})"
-                   f"{' [' + ', '.join(extras) + ']' if extras else ''}; queues: {', '.join(org['queues'])}")  # fmt: skip
+        click.echo(
+            f"  org {org['name']} (port {org['port']}, package {org['package_version']}, {mode})"
+            f"{' [' + ', '.join(extras) + ']' if extras else ''}; queues: {', '.join(org['queues'])}"
+        )
     for env in view["environments"]:
         click.echo(
             f"  environment {env['name']} (instance {env['instance_id']}, scope {env['scope']}, port {env['port']})"
@@ -125,12 +126,11 @@ def connector(topology_file: str, data_dir: str | None, with_fakes: bool, verbos
     topology's ports (started with the same file); prints one JSON line of its URLs."""
     from pathlib import Path
 
-    from simulators.common.runner import ServerThread
-    from simulators.common.tls import local_ca
-
-    from . import bootstrap
-    from .launch import start_topology
-    from .service import Connector
+    from alcsim.connector.service import Connector
+    from alcsim.simulators.common.runner import ServerThread
+    from alcsim.simulators.common.tls import local_ca
+    from alcsim.simulators.topology import bootstrap
+    from alcsim.simulators.topology.launch import start_topology
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
     try:
@@ -144,8 +144,10 @@ def connector(topology_file: str, data_dir: str | None, with_fakes: bool, verbos
         running = start_topology(loaded, data_dir=data_dir)
         stop = running.stop
         url = running.connector_url
-        described = {"orgs": {n: o.describe() for n, o in running.orgs.items()},
-                     "environments": {n: e.env.describe() for n, e in running.envs.items()}}  # fmt: skip
+        described = {
+            "orgs": {n: o.describe() for n, o in running.orgs.items()},
+            "environments": {n: e.env.describe() for n, e in running.envs.items()},
+        }
     else:
         db = Path(data_dir) / "connector.sqlite3" if data_dir else None
         service = Connector(bootstrap.connector_config(loaded, db))

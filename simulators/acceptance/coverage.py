@@ -16,10 +16,10 @@ from pathlib import Path
 import click
 from gherkin.parser import Parser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # features/ ships beside simulators/ (pyproject.toml)
 RULES = ROOT / "features" / "RULES.md"  # the project's copy of ../shared/reference/RULES.md
 FEATURES = ROOT / "features"
-REPORT = ROOT / "reports" / "cucumber.json"
+REPORT = Path("reports") / "cucumber.json"  # where the acceptance run writes it, from the project root
 RULE_LINE = re.compile(r"^- (?P<id>[A-Z0-9]+-\d\d) (?P<text>.*)$")
 TAG = re.compile(r"^@(?P<id>[A-Z0-9]+-\d\d)$")
 
@@ -81,8 +81,15 @@ def read_features(root: Path = FEATURES) -> list[ScenarioInfo]:
             tags = inherited + rule_tags + [t["name"] for t in scenario.get("tags", [])]
             for examples in scenario.get("examples", []):
                 tags += [t["name"] for t in examples.get("tags", [])]
-            found.append(ScenarioInfo(uri, feature.get("name", uri), scenario["name"],
-                                      scenario["location"]["line"], list(dict.fromkeys(tags))))  # fmt: skip
+            found.append(
+                ScenarioInfo(
+                    uri,
+                    feature.get("name", uri),
+                    scenario["name"],
+                    scenario["location"]["line"],
+                    list(dict.fromkeys(tags)),
+                )
+            )
     return found
 
 
@@ -137,10 +144,19 @@ def rules_cli() -> None:
 @click.option(
     "--rules", "rules_path", type=click.Path(exists=True, path_type=Path), default=RULES, show_default=True
 )
-@click.option("--features", type=click.Path(exists=True, file_okay=False, path_type=Path), default=FEATURES,
-              show_default=True)  # fmt: skip
-@click.option("--report", type=click.Path(path_type=Path), default=REPORT, show_default=True,
-              help="Cucumber JSON of the last acceptance run.")  # fmt: skip
+@click.option(
+    "--features",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=FEATURES,
+    show_default=True,
+)
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path),
+    default=REPORT,
+    show_default=True,
+    help="Cucumber JSON of the last acceptance run.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
 def coverage_command(rules_path: Path, features: Path, report: Path, as_json: bool) -> None:
     """Print each rule with the scenarios that prove it; exit 1 when a rule is uncovered or covered only
@@ -152,12 +168,29 @@ def coverage_command(rules_path: Path, features: Path, report: Path, as_json: bo
     missing = [rule.id for rule, proofs in table if not covered(proofs)]
     strays = unknown_tags(rules, scenarios)
     if as_json:
-        click.echo(json.dumps({
-            "rules": [{"id": r.id, "section": r.section, "text": r.text, "covered": covered(p),
-                       "scenarios": [{"feature": s.uri, "name": s.name, "line": s.line, "status": s.status}
-                                     for s in p]} for r, p in table],
-            "uncovered": missing, "unknown_tags": strays,
-        }, indent=2, ensure_ascii=False))  # fmt: skip
+        click.echo(
+            json.dumps(
+                {
+                    "rules": [
+                        {
+                            "id": r.id,
+                            "section": r.section,
+                            "text": r.text,
+                            "covered": covered(p),
+                            "scenarios": [
+                                {"feature": s.uri, "name": s.name, "line": s.line, "status": s.status}
+                                for s in p
+                            ],
+                        }
+                        for r, p in table
+                    ],
+                    "uncovered": missing,
+                    "unknown_tags": strays,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         section = None
         for rule, proofs in table:
@@ -171,8 +204,10 @@ def coverage_command(rules_path: Path, features: Path, report: Path, as_json: bo
                     f"      {MARK[proof.status]} {proof.status:<7} {proof.uri}:{proof.line}  {proof.name}"
                 )
         total = len(rules)
-        click.echo(f"\n{total - len(missing)}/{total} rules covered by passing scenarios"
-                   f" ({len(scenarios)} scenarios in {features.name}/).")  # fmt: skip
+        click.echo(
+            f"\n{total - len(missing)}/{total} rules covered by passing scenarios"
+            f" ({len(scenarios)} scenarios in {features.name}/)."
+        )
         if missing:
             click.echo("Uncovered: " + ", ".join(missing))
         if strays:
@@ -187,7 +222,7 @@ def coverage_command(rules_path: Path, features: Path, report: Path, as_json: bo
 )
 def report_command(report: Path, out: Path) -> None:
     """Write the HTML living documentation from the Cucumber JSON of the last run."""
-    from .living_doc import render
+    from alcsim.simulators.acceptance.living_doc import render
 
     out.write_text(render(json.loads(report.read_text(encoding="utf-8")), FEATURES), encoding="utf-8")
     click.echo(str(out))

@@ -9,10 +9,19 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .simulate_state import Observed
+from alcsim.simulators.topology.observe import Observed
 
-ENV_COLUMNS = ("messages", "conversations", "transfers", "matches", "replies", "closes", "notifications",
-               "api_calls", "errors")  # fmt: skip
+ENV_COLUMNS = (
+    "messages",
+    "conversations",
+    "transfers",
+    "matches",
+    "replies",
+    "closes",
+    "notifications",
+    "api_calls",
+    "errors",
+)
 ORG_COLUMNS = ("records", "open_records", "matched", "cases", "transfers", "errors_pending", "api")
 
 
@@ -32,14 +41,29 @@ def _env_table(observed: Observed) -> Table:
 def _org_table(observed: Observed) -> Table:
     table = Table(title="Salesforce orgs", expand=True, title_justify="left")
     table.add_column("org", style="bold green")
-    labels = {"records": "synced records", "open_records": "open", "matched": "matched", "cases": "Cases",
-              "transfers": "reported changes", "errors_pending": "errors pending", "api": "API usage"}  # fmt: skip
+    labels = {
+        "records": "synced records",
+        "open_records": "open",
+        "matched": "matched",
+        "cases": "Cases",
+        "transfers": "reported changes",
+        "errors_pending": "errors pending",
+        "api": "API usage",
+    }
     for column in ORG_COLUMNS:
         table.add_column(labels[column], justify="right")
     for name, c in sorted(observed.orgs.items()):
         errors = f"[red]{c.errors_pending}[/red]" if c.errors_pending else "0"
-        table.add_row(name, str(c.records), str(c.open_records), str(c.matched), str(c.cases), str(c.transfers),
-                      errors, f"{c.api_used}/{c.api_max}")  # fmt: skip
+        table.add_row(
+            name,
+            str(c.records),
+            str(c.open_records),
+            str(c.matched),
+            str(c.cases),
+            str(c.transfers),
+            errors,
+            f"{c.api_used}/{c.api_max}",
+        )
     return table
 
 
@@ -58,12 +82,20 @@ def render(observed: Observed, title: str, urls: list[str], duration: float | No
         left = f" — {max(0.0, duration - elapsed):.0f}s left" if duration else " — Ctrl-C stops"
         jobs = ", ".join(f"{k} {v}" for k, v in sorted(observed.jobs.items())) or "none yet"
         header = Text(f"{title}  ·  {elapsed:.0f}s{left}  ·  connector jobs: {jobs}", style="bold")
-        return Group(header, Text("\n".join(urls), style="dim"), _env_table(observed), _org_table(observed),
-                     _events(observed))  # fmt: skip
+        return Group(
+            header,
+            Text("\n".join(urls), style="dim"),
+            _env_table(observed),
+            _org_table(observed),
+            _events(observed),
+        )
 
 
 def summary(observed: Observed, problems: list[str]) -> Group:
-    verdict = (Text("every invariant holds", style="bold green") if not problems
-               else Text("\n".join(f"✘ {p}" for p in problems), style="bold red"))  # fmt: skip
+    verdict = (
+        Text("every invariant holds", style="bold green")
+        if not problems
+        else Text("\n".join(f"✘ {p}" for p in problems), style="bold red")
+    )
     with observed.lock:
         return Group(_env_table(observed), _org_table(observed), Panel(verdict, title="invariants"))

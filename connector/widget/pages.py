@@ -13,11 +13,10 @@ import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from . import alcmeon_calls as alc
-from . import engagement
-from . import widget_text as text
-from .retry import Permanent, Retryable
-from .widget import CASE_PREFIX, READ_ONLY, WidgetError
+from alcsim.connector import alcmeon_calls as alc
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.widget import engagement, text
+from alcsim.connector.widget.backend import CASE_PREFIX, READ_ONLY, WidgetError
 
 PAGE = "/widget/<org>/page/<record_id>"
 SIGNED = ("user_id", "issued_at", "signature")

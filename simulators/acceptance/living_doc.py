@@ -13,7 +13,7 @@ import json
 import time
 from pathlib import Path
 
-from . import coverage as cov
+from alcsim.simulators.acceptance import coverage as cov
 
 ORDER = [
     "package",
@@ -93,8 +93,10 @@ def _tags(tags: list[str]) -> str:
 
 def _scenario(info: cov.ScenarioInfo, elements: list[dict]) -> str:
     css = info.status.replace(" ", "")
-    parts = [f'<details><summary class="{css}">{cov.MARK[info.status]} {_e(info.name)}{_tags(info.tags)}'
-             f" <small>({_e(info.status)})</small></summary>"]  # fmt: skip
+    parts = [
+        f'<details><summary class="{css}">{cov.MARK[info.status]} {_e(info.name)}{_tags(info.tags)}'
+        f" <small>({_e(info.status)})</small></summary>"
+    ]
     for element in elements or []:
         if len(elements) > 1:  # an outline: name the example by its values (pytest's id)
             example = element["id"].partition("[")[2].rstrip("]") or element["name"]
@@ -104,8 +106,10 @@ def _scenario(info: cov.ScenarioInfo, elements: list[dict]) -> str:
             result = step.get("result", {})
             status = result.get("status", "skipped")
             seconds = result.get("duration", 0) / 1e9
-            parts.append(f'<li class="{status}">{cov.MARK.get(status, "·")} <b>{_e(step["keyword"])}</b> '
-                         f"{_e(step['name'])} <small>{seconds:.2f}s</small></li>")  # fmt: skip
+            parts.append(
+                f'<li class="{status}">{cov.MARK.get(status, "·")} <b>{_e(step["keyword"])}</b> '
+                f"{_e(step['name'])} <small>{seconds:.2f}s</small></li>"
+            )
             if result.get("error_message"):
                 parts.append(f"<pre>{_e(result['error_message'][-2500:])}</pre>")
         parts.append("</ol>")
@@ -126,12 +130,15 @@ def render(report: list[dict], features_dir: Path, rules_path: Path = cov.RULES)
         s: sum(1 for x in scenarios if x.status == s) for s in ("passed", "failed", "skipped", "not run")
     }
     covered = sum(1 for _, proofs in table if cov.covered(proofs))
-    out = [f"<!doctype html><meta charset=utf-8><title>alcsim — living documentation</title><style>{STYLE}</style>",
-           "<h1>Alcméon for Salesforce — living documentation</h1>",
-           "<p>Every behaviour below is executed against running fake orgs, fake Alcméon environments and the"
-           " connector. Tags name the rules of RULES.md a scenario proves.</p>",
-           '<p class="summary">' + "".join(f'<span class="{k.replace(" ", "")}">{v} {k}</span>' for k, v in counts.items())
-           + f"<span>{covered}/{len(rules)} rules covered</span></p>"]  # fmt: skip
+    out = [
+        f"<!doctype html><meta charset=utf-8><title>alcsim — living documentation</title><style>{STYLE}</style>",
+        "<h1>Alcméon for Salesforce — living documentation</h1>",
+        "<p>Every behaviour below is executed against running fake orgs, fake Alcméon environments and the"
+        " connector. Tags name the rules of RULES.md a scenario proves.</p>",
+        '<p class="summary">'
+        + "".join(f'<span class="{k.replace(" ", "")}">{v} {k}</span>' for k, v in counts.items())
+        + f"<span>{covered}/{len(rules)} rules covered</span></p>",
+    ]
     by_folder: dict[str, dict[str, list[cov.ScenarioInfo]]] = {}
     for info in scenarios:
         folder = Path(info.uri).parent.name
@@ -150,8 +157,13 @@ def render(report: list[dict], features_dir: Path, rules_path: Path = cov.RULES)
     out.append("<h2>Rule coverage</h2><table><tr><th>Rule</th><th>Behaviour</th><th>Scenarios</th></tr>")
     for rule, proofs in table:
         css = "passed" if cov.covered(proofs) else "failed"
-        listed = "<br>".join(f'<span class="{p.status.replace(" ", "")}">{cov.MARK[p.status]} {_e(p.name)}</span>'
-                             for p in proofs) or '<span class="failed">no scenario</span>'  # fmt: skip
+        listed = (
+            "<br>".join(
+                f'<span class="{p.status.replace(" ", "")}">{cov.MARK[p.status]} {_e(p.name)}</span>'
+                for p in proofs
+            )
+            or '<span class="failed">no scenario</span>'
+        )
         out.append(
             f'<tr><td class="{css}"><b>{rule.id}</b></td><td>{_e(rule.text)}</td><td>{listed}</td></tr>'
         )

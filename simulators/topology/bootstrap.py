@@ -6,16 +6,19 @@
 
 from __future__ import annotations
 
-from .alcmeon import EnvironmentEndpoint
-from .engine import EngineSettings
-from .salesforce import OrgEndpoint
-from .service import Connector, ConnectorConfig
-from .topology import Topology
+from alcsim.connector.alcmeon import EnvironmentEndpoint
+from alcsim.connector.engine import EngineSettings
+from alcsim.connector.salesforce import OrgEndpoint
+from alcsim.connector.service import Connector, ConnectorConfig
+from alcsim.simulators.topology.files import Topology
 
 
 def connector_config(topology: Topology, db_path=None) -> ConnectorConfig:
-    secrets = {(org, env.name): topology.callout_secret(org, env.name)
-               for env in topology.environments for org in env.org_names()}  # fmt: skip
+    secrets = {
+        (org, env.name): topology.callout_secret(org, env.name)
+        for env in topology.environments
+        for org in env.org_names()
+    }
     return ConnectorConfig(
         name=topology.name,
         db_path=db_path,
@@ -28,13 +31,27 @@ def connector_config(topology: Topology, db_path=None) -> ConnectorConfig:
 def add_endpoints(connector: Connector, topology: Topology, urls: dict[str, str], ca_bundle: str) -> None:
     """`urls` maps each org and environment name to its base URL (https://127.0.0.1:port)."""
     for org in topology.orgs:
-        connector.add_org(OrgEndpoint(org.name, f"{urls[org.name]}/services/oauth2/token", org.client_id,
-                                      org.client_secret, ca_bundle, timeout=topology.connector.timeout_seconds))  # fmt: skip
+        connector.add_org(
+            OrgEndpoint(
+                org.name,
+                f"{urls[org.name]}/services/oauth2/token",
+                org.client_id,
+                org.client_secret,
+                ca_bundle,
+                timeout=topology.connector.timeout_seconds,
+            )
+        )
     for env in topology.environments:
         connector.add_environment(
-            EnvironmentEndpoint(env.name, urls[env.name], env.instance_id, env.secret, ca_bundle,
-                                timeout=topology.connector.timeout_seconds)
-        )  # fmt: skip
+            EnvironmentEndpoint(
+                env.name,
+                urls[env.name],
+                env.instance_id,
+                env.secret,
+                ca_bundle,
+                timeout=topology.connector.timeout_seconds,
+            )
+        )
 
 
 def default_urls(topology: Topology, host: str = "127.0.0.1") -> dict[str, str]:
@@ -57,14 +74,20 @@ def apply_settings(connector: Connector, topology: Topology, webhook_base: str |
         for org_name in env.org_names():
             org, link = topology.org(org_name), env.link(org_name)
             org_id = connector.org(org_name).organization_id
-            gateway.put_organization(org_id, {
-                "name": org.name, "instance_url": connector.org(org_name).endpoint.token_url.split("/services")[0],
-                "package_version": org.package_version, "person_account_mode": org.person_accounts,
-                "sync_mode": link.sync_mode, "frequency_seconds": link.frequency_seconds,
-                "contact_search_fields": link.matching.search_fields,
-                "contact_display_fields": link.matching.display_fields,
-                "contact_profile_fields": link.matching.profile_fields,
-            })  # fmt: skip
+            gateway.put_organization(
+                org_id,
+                {
+                    "name": org.name,
+                    "instance_url": connector.org(org_name).endpoint.token_url.split("/services")[0],
+                    "package_version": org.package_version,
+                    "person_account_mode": org.person_accounts,
+                    "sync_mode": link.sync_mode,
+                    "frequency_seconds": link.frequency_seconds,
+                    "contact_search_fields": link.matching.search_fields,
+                    "contact_display_fields": link.matching.display_fields,
+                    "contact_profile_fields": link.matching.profile_fields,
+                },
+            )
         for account in env.social_accounts:
             if account.org:
                 org_id = connector.org(account.org).organization_id

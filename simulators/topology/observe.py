@@ -76,8 +76,10 @@ def poll(rt, observed: Observed) -> None:
     jobs = rt.admin("GET", "/health").json().get("jobs", {})
     for name, running in rt.orgs.items():
         sf = running.client()
-        records = sf.query_all("SELECT alcmeon__Status__c, alcmeon__Contact__c, alcmeon__Account__c"
-                               " FROM alcmeon__Conversation__c")["records"]  # fmt: skip
+        records = sf.query_all(
+            "SELECT alcmeon__Status__c, alcmeon__Contact__c, alcmeon__Account__c"
+            " FROM alcmeon__Conversation__c"
+        )["records"]
         cases = sf.query("SELECT COUNT() FROM Case")["totalSize"]
         limits = sf.restful("limits")["DailyApiRequests"]
         callouts = _reported_changes(running)

@@ -14,7 +14,6 @@ import signal
 import sys
 import threading
 import time
-from pathlib import Path
 
 import click
 import requests
@@ -22,23 +21,16 @@ from faker import Faker
 from rich.console import Console
 from rich.live import Live
 
-from simulators.alcmeon.traffic import TrafficGenerator
+from alcsim.simulators.alcmeon.traffic import TrafficGenerator
+from alcsim.simulators.topology.dashboard import start_dashboard
+from alcsim.simulators.topology.files import load, scenario_path
+from alcsim.simulators.topology.launch import RunningTopology, start_topology
+from alcsim.simulators.topology.observe import Observed, check_invariants, poll
+from alcsim.simulators.topology.view import render, summary
 
-from .dashboard import start_dashboard
-from .launch import RunningTopology, start_topology
-from .simulate_state import Observed, check_invariants, poll
-from .simulate_view import render, summary
-from .topology import load
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 WRITES = ("new_user", "returning_user", "returning_after_window")
 CONTACTS_PER_ORG = 8
 PASSWORD = "alcsim-password"  # every user of a fake org (simulators/salesforce/config.py)
-
-
-def topology_path(name: str) -> Path:
-    path = Path(name)
-    return path if path.suffix in (".yaml", ".yml") else SCENARIOS / f"{name}.yaml"
 
 
 class Simulation:
@@ -64,8 +56,9 @@ class Simulation:
                 first, last = fake.first_name(), fake.last_name()
                 email = f"{first}.{last}@example.com".lower().replace(" ", "")
                 if org.person_accounts:
-                    record_type = sf.query("SELECT Id FROM RecordType WHERE SobjectType = 'Account'"
-                                           " AND IsPersonType = true")["records"][0]["Id"]  # fmt: skip
+                    record_type = sf.query(
+                        "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true"
+                    )["records"][0]["Id"]
                     values = {
                         "RecordTypeId": record_type,
                         "FirstName": first,
@@ -85,8 +78,9 @@ class Simulation:
             )
         for name, handle in self.rt.envs.items():
             session = handle.new_session(auth=handle.credentials)
-            self.generators[name] = TrafficGenerator(handle.url, session, seed=f"{self.seed}:{name}",
-                                                     mix={"match": 0, "route": 14})  # fmt: skip
+            self.generators[name] = TrafficGenerator(
+                handle.url, session, seed=f"{self.seed}:{name}", mix={"match": 0, "route": 14}
+            )
             self.sessions[name] = handle.new_session(auth=handle.credentials)
 
     def _agent_on_duty(self, org: str) -> None:
@@ -99,8 +93,9 @@ class Simulation:
             sf.GroupMember.create({"GroupId": queue["Id"], "UserOrGroupId": agent_id})
         session = running.session()
         session.headers["Authorization"] = f"Bearer {running.access_token()}"
-        session.post(f"{running.instance_url}/_sim/omni/presence",
-                     json={"username": agent, "status": "Available"}).raise_for_status()  # fmt: skip
+        session.post(
+            f"{running.instance_url}/_sim/omni/presence", json={"username": agent, "status": "Available"}
+        ).raise_for_status()
 
     # -- traffic ----------------------------------------------------------------------------------------
     def run(self, duration: float | None, rate: float) -> None:
@@ -134,10 +129,14 @@ class Simulation:
 
     def bind_and_reply(self, env: str, customer) -> None:
         """An Alcméon agent binds a seeded Contact from the inbox (connector route), then replies (SYNC-03)."""
-        link = next((lk for lk in self._settings(env)["links"] if lk["social_account_id"] == customer.account_id),
-                    None)  # fmt: skip
-        org = next((n for n, g in self.rt.connector.orgs().items() if link and g.organization_id == link["org_id"]),
-                   None)  # fmt: skip
+        link = next(
+            (lk for lk in self._settings(env)["links"] if lk["social_account_id"] == customer.account_id),
+            None,
+        )
+        org = next(
+            (n for n, g in self.rt.connector.orgs().items() if link and g.organization_id == link["org_id"]),
+            None,
+        )
         if org is None or customer.last_task_id is None:
             return
         contact = self.random.choice(self.contacts[org])
@@ -158,8 +157,10 @@ class Simulation:
         """A Salesforce agent works an open record: links a Contact, moves it to another queue, or closes it."""
         org = self.random.choice(sorted(self.rt.orgs))
         admin = self.rt.org(org).client()
-        records = admin.query("SELECT Id, OwnerId, alcmeon__Contact__c, alcmeon__Account__c FROM alcmeon__Conversation__c"
-                              " WHERE alcmeon__Status__c = 'OPEN' ORDER BY CreatedDate DESC LIMIT 20")["records"]  # fmt: skip
+        records = admin.query(
+            "SELECT Id, OwnerId, alcmeon__Contact__c, alcmeon__Account__c FROM alcmeon__Conversation__c"
+            " WHERE alcmeon__Status__c = 'OPEN' ORDER BY CreatedDate DESC LIMIT 20"
+        )["records"]
         if not records:
             return
         record = self.random.choice(records)
@@ -205,15 +206,22 @@ def urls(rt: RunningTopology, dashboard_url: str | None = None) -> list[str]:
         users = ", ".join(u.username for u in running.org.config.users)
         lines.append(f"org {name}: {running.instance_url}/  (log in as {users}; password {PASSWORD})")
     for name, handle in rt.envs.items():
-        lines.append(f"environment {name}: {handle.url}/inbox  (API {handle.url}/openapi.json; client id "
-                     f"{handle.instance_id}, secret {handle.secret})")  # fmt: skip
+        lines.append(
+            f"environment {name}: {handle.url}/inbox  (API {handle.url}/openapi.json; client id "
+            f"{handle.instance_id}, secret {handle.secret})"
+        )
     lines.append(f"connector: {rt.connector_url}/admin/health  (sync errors: {rt.connector_url}/admin/orgs)")
     return lines
 
 
 @click.command("simulate")
-@click.option("--topology", "topology_name", default="one-to-one", show_default=True,
-              help="A file, or the name of a file in scenarios/.")  # fmt: skip
+@click.option(
+    "--topology",
+    "topology_name",
+    default="one-to-one",
+    show_default=True,
+    help="A file, or the name of a file in scenarios/.",
+)
 @click.option(
     "--duration", type=float, default=0, show_default=True, help="Seconds of traffic; 0 runs until Ctrl-C."
 )
@@ -226,14 +234,21 @@ def urls(rt: RunningTopology, dashboard_url: str | None = None) -> list[str]:
 )
 @click.option("--free-ports", is_flag=True, help="Ignore the file's ports and let the OS choose.")
 @click.option("--settle-timeout", type=float, default=60.0, show_default=True)
-def simulate(topology_name: str, duration: float, rate: float, seed: int, headless: bool, free_ports: bool,
-             settle_timeout: float) -> None:  # fmt: skip
+def simulate(
+    topology_name: str,
+    duration: float,
+    rate: float,
+    seed: int,
+    headless: bool,
+    free_ports: bool,
+    settle_timeout: float,
+) -> None:
     """Bring a whole topology up in one process, seed it, stream traffic, and show what happens."""
     if rate <= 0:
         raise click.BadParameter("the rate is a positive number of events per second", param_hint="--rate")
     if headless and not duration:
         raise click.BadParameter("--headless needs a --duration", param_hint="--duration")
-    topology = load(topology_path(topology_name))
+    topology = load(scenario_path(topology_name))
     if free_ports:
         topology.with_free_ports()
     console = Console()

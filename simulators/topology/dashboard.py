@@ -14,10 +14,9 @@ from collections import Counter, deque
 
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request
 
-from simulators.common.runner import ServerThread
-from simulators.salesforce.running import trusting_session
-
-from .dashboard_layout import layout
+from alcsim.simulators.common.runner import ServerThread
+from alcsim.simulators.salesforce.running import trusting_session
+from alcsim.simulators.topology.dashboard_layout import layout
 
 EVENTS_KEPT = 300
 CALLS_PER_REFRESH = 30  # GET /actions answers 10 at a time (API-02): a demo's backlog drains over a few polls

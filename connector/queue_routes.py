@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from .rules.to_alcmeon import QueueRoute
+from alcsim.connector.rules.to_alcmeon import QueueRoute
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS queue_routes (
     env TEXT NOT NULL, org_id TEXT NOT NULL, queue_id TEXT NOT NULL, team_id INTEGER NOT NULL,
@@ -55,8 +55,10 @@ def blueprint(connector) -> Blueprint:
         if team_id not in teams.values():
             return problem(404, f"environment {env!r} has no team {team!r}")
         with connector.store.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO queue_routes (env, org_id, queue_id, team_id) VALUES (?, ?, ?, ?)",
-                       (env, org_gw.organization_id, queue_id, team_id))  # fmt: skip
+            db.execute(
+                "INSERT OR REPLACE INTO queue_routes (env, org_id, queue_id, team_id) VALUES (?, ?, ?, ?)",
+                (env, org_gw.organization_id, queue_id, team_id),
+            )
         return jsonify(QueueRoute(env, org_gw.organization_id, queue_id, team_id).__dict__)
 
     return bp

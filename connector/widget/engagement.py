@@ -17,11 +17,11 @@ from types import MappingProxyType
 
 from flask import Blueprint, jsonify, request
 
-from . import alcmeon_calls as alc
-from . import org_records as sf
-from .retry import Permanent, Retryable
-from .rules import to_salesforce as sync_rules
-from .widget import CASE_PREFIX, READ_ONLY, Widget, WidgetError, widget_errors
+from alcsim.connector import alcmeon_calls as alc
+from alcsim.connector import org_records as sf
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.rules import to_salesforce as sync_rules
+from alcsim.connector.widget.backend import CASE_PREFIX, READ_ONLY, Widget, WidgetError, widget_errors
 
 log = logging.getLogger("alcsim.connector.engagement")
 ACTION_JOB = "alcmeon.action"  # the core's handler of notified actions (connector/service.py)
@@ -29,17 +29,24 @@ ENGAGEMENT = "alcmeon__Engagement__c"
 CHANNELS = MappingProxyType({"WhatsApp": "whatsapp", "KakaoTalk": "kakaotalk"})  # ENG-02: the only two
 SENT, FAILED, DRAFT = "Sent", "Failed", "Draft"  # docs/assumptions.md: alcmeon__Status__c values
 ONGOING = "ongoing-conversation"  # the 403 of initiate-conversation-api.yaml (ENG-07)
-FIELDS = ("Id, alcmeon__Case__c, alcmeon__Sender_Id__c, alcmeon__Recipient_Id__c, alcmeon__Channel__c,"
-          " alcmeon__Template_Id__c, alcmeon__Status__c, alcmeon__Sent_Date__c, alcmeon__Conversation__c,"
-          " alcmeon__Language_locale__c, alcmeon__Message_Send_Error__c")  # fmt: skip
+FIELDS = (
+    "Id, alcmeon__Case__c, alcmeon__Sender_Id__c, alcmeon__Recipient_Id__c, alcmeon__Channel__c,"
+    " alcmeon__Template_Id__c, alcmeon__Status__c, alcmeon__Sent_Date__c, alcmeon__Conversation__c,"
+    " alcmeon__Language_locale__c, alcmeon__Message_Send_Error__c"
+)
 SCHEMA = """CREATE TABLE IF NOT EXISTS engagement_sends (
     engagement_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, env TEXT NOT NULL, case_id TEXT NOT NULL,
     account_id INTEGER NOT NULL, message_id TEXT NOT NULL, sent_at REAL NOT NULL, linked_record TEXT)"""
 
 
 # -- rules ------------------------------------------------------------------------------------------------
-def refusal(environments: list[str], channel: str | None, account_type: str | None, consent: bool,
-            case_has_conversation: bool) -> tuple[str, str] | None:  # fmt: skip
+def refusal(
+    environments: list[str],
+    channel: str | None,
+    account_type: str | None,
+    consent: bool,
+    case_has_conversation: bool,
+) -> tuple[str, str] | None:
     """Why an engagement may not be sent, as (code, message), or None: ENG-06, ENG-01, ENG-02, ENG-03."""
     if case_has_conversation:
         return (
@@ -63,16 +70,24 @@ def sendable(status: str | None) -> bool:
 
 def send_body(engagement: dict, account_id: int, variables: dict, interrupt: bool) -> dict:
     """AR 3.11: the template send; phone numbers travel without '+' (AR 2.3)."""
-    return {"to_user_phone_number": (engagement["alcmeon__Recipient_Id__c"] or "").strip().lstrip("+"),
-            "account_id": account_id, "template_id": int(engagement["alcmeon__Template_Id__c"]),
-            "variables": variables or {}, "interrupt_ongoing_conversation": bool(interrupt)}  # fmt: skip
+    return {
+        "to_user_phone_number": (engagement["alcmeon__Recipient_Id__c"] or "").strip().lstrip("+"),
+        "account_id": account_id,
+        "template_id": int(engagement["alcmeon__Template_Id__c"]),
+        "variables": variables or {},
+        "interrupt_ongoing_conversation": bool(interrupt),
+    }
 
 
 def sent_details(when: datetime, language: str | None, content: str | None) -> dict:
     """ENG-04: what the package fills in after a successful send."""
-    return {"alcmeon__Status__c": SENT, "alcmeon__Sent_Date__c": when.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
-            "alcmeon__Language_locale__c": (language or "")[:10] or None,
-            "alcmeon__Message_Content__c": content, "alcmeon__Message_Send_Error__c": None}  # fmt: skip
+    return {
+        "alcmeon__Status__c": SENT,
+        "alcmeon__Sent_Date__c": when.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+        "alcmeon__Language_locale__c": (language or "")[:10] or None,
+        "alcmeon__Message_Content__c": content,
+        "alcmeon__Message_Send_Error__c": None,
+    }
 
 
 def sent_time(sent_at: str | None) -> datetime | None:
@@ -103,8 +118,10 @@ def environments_of(connector, org: str) -> list[str]:
 
 
 def engagements(connector, org: str, case_id: str) -> list[dict]:
-    return sf.query(connector.org(org), f"SELECT {FIELDS} FROM {ENGAGEMENT} WHERE alcmeon__Case__c = '{case_id}'"
-                                        " ORDER BY CreatedDate, Id")  # fmt: skip
+    return sf.query(
+        connector.org(org),
+        f"SELECT {FIELDS} FROM {ENGAGEMENT} WHERE alcmeon__Case__c = '{case_id}' ORDER BY CreatedDate, Id",
+    )
 
 
 def engagement_view(connector, widget: Widget, org: str, case_id: str, user: dict) -> dict:
@@ -112,14 +129,24 @@ def engagement_view(connector, widget: Widget, org: str, case_id: str, user: dic
     envs = environments_of(connector, org)
     rows = engagements(connector, org, case_id)
     return {
-        "mode": "engagement", "case_id": case_id, "environments": envs,
+        "mode": "engagement",
+        "case_id": case_id,
+        "environments": envs,
         "can_engage": len(envs) == 1 and user["permission"] != READ_ONLY,
         "user": {k: user[k] for k in ("id", "email", "permission", "language", "time_zone", "locale")},
-        "engagements": [{"id": r["Id"], "channel": r["alcmeon__Channel__c"], "recipient": r["alcmeon__Recipient_Id__c"],
-                         "status": r["alcmeon__Status__c"], "template_id": r["alcmeon__Template_Id__c"],
-                         "sent_date": r["alcmeon__Sent_Date__c"], "error": r["alcmeon__Message_Send_Error__c"]}
-                        for r in rows],
-    }  # fmt: skip
+        "engagements": [
+            {
+                "id": r["Id"],
+                "channel": r["alcmeon__Channel__c"],
+                "recipient": r["alcmeon__Recipient_Id__c"],
+                "status": r["alcmeon__Status__c"],
+                "template_id": r["alcmeon__Template_Id__c"],
+                "sent_date": r["alcmeon__Sent_Date__c"],
+                "error": r["alcmeon__Message_Send_Error__c"],
+            }
+            for r in rows
+        ],
+    }
 
 
 def send(
@@ -152,8 +179,9 @@ def send(
         if refused[0] in ("no-consent", "unsupported-channel"):
             sf.update(org_gw, ENGAGEMENT, engagement["Id"], failed_details(refused[1]))
         raise WidgetError(409, refused[1], refused[0])
-    request_body = send_body(engagement, account_id, body.get("variables") or {},
-                             bool(body.get("interrupt_ongoing_conversation")))  # fmt: skip
+    request_body = send_body(
+        engagement, account_id, body.get("variables") or {}, bool(body.get("interrupt_ongoing_conversation"))
+    )
     try:
         answer = alc.send_template(env_gw, account_type, request_body)
     except Permanent as exc:
@@ -163,8 +191,11 @@ def send(
         raise WidgetError(502, str(exc), "send-failed") from None
     message_id = answer["message_id"]
     sent = next((s for s in alc.template_sends(env_gw) if s.get("id") == message_id), {})
-    language = body.get("language") or _template_language(env_gw, account_type, account_id, request_body) \
-        or user["language"]  # fmt: skip
+    language = (
+        body.get("language")
+        or _template_language(env_gw, account_type, account_id, request_body)
+        or user["language"]
+    )
     when = sent_time(sent.get("sent_at")) or datetime.now(UTC)
     sf.update(org_gw, ENGAGEMENT, engagement["Id"], sent_details(when, language, sent.get("content")))
     with connector.store.transaction() as db:
@@ -179,8 +210,15 @@ def _template_language(env_gw, channel: str, account_id: int, body: dict) -> str
     """KakaoTalk publishes a template's language (AR 3.11); WhatsApp's template list is not in the API."""
     if channel != "kakaotalk":
         return None
-    answer = alc.call(env_gw, "POST", "/v1/kakaotalk/templates",
-                      json={"account_id": account_id, "id": body["template_id"]}) or {}  # fmt: skip
+    answer = (
+        alc.call(
+            env_gw,
+            "POST",
+            "/v1/kakaotalk/templates",
+            json={"account_id": account_id, "id": body["template_id"]},
+        )
+        or {}
+    )
     return next((t.get("language") for t in answer.get("data", [])), None)
 
 
@@ -190,8 +228,9 @@ def switch_if_answered(connector, org: str, case_id: str) -> dict | None:
     org_gw = connector.org(org)
     rows = connector.store.all(
         "SELECT * FROM engagement_sends WHERE org_id = ? AND case_id = ? ORDER BY sent_at DESC",
-        org_gw.organization_id, case_id,
-    )  # fmt: skip
+        org_gw.organization_id,
+        case_id,
+    )
     for row in rows:
         conversation_id = reply_conversation(
             alc.template_sends(connector.environment(row["env"])), row["message_id"]
