@@ -38,7 +38,7 @@ simulate: $(STAMP)
 # The acceptance suite (reports/cucumber.json, reports/acceptance.html), then each rule with its scenarios.
 rules: $(STAMP)
 	-$(BIN)/pytest -q -n $(N) tests/acceptance
-	$(BIN)/python -m alcsim.simulators.acceptance.coverage coverage
+	$(BIN)/python -m alcsim.simulators.acceptance.cli coverage
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -3,7 +3,10 @@
 # A notification or callout is acknowledged only after its job is committed to the durable queue,
 # and a bad signature is refused with 401 before anything is stored (API-01, issue 5 "Engine").
 # Admin routes under /admin expose the queue and the sync errors of each org (SYNC-10: errors pending,
-# retry one, retry all, ignore). Other modules add blueprints through `Connector.app`.
+# retry one, retry all, ignore). Features add blueprints through `Connector.app` (connector/service.py).
+# Every JSON error of the app has one envelope, `{error: <code>, details: <message>}` (the shape of
+# Alcméon's own errors), and a failed upstream call maps here once: 502 when it will fail again, 503
+# when it may pass later.
 
 from __future__ import annotations
 
@@ -11,32 +14,69 @@ import json
 
 from flask import Flask, Response, jsonify, request
 
+from alcsim.connector.retry import CallFailed, Retryable
 from alcsim.connector.signatures import callout_signature, valid, webhook_signature
 
+CODES = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    502: "upstream-error",
+    503: "upstream-unavailable",
+}
 
-def _problem(status: int, message: str) -> Response:
-    response = jsonify({"error": message})
+
+class Refused(Exception):
+    """A request the connector refuses on purpose: the HTTP status, a short code and the reason."""
+
+    default_code = ""
+
+    def __init__(self, status: int, message: str, code: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.code = code or self.default_code or CODES.get(status, "error")
+
+
+def problem(status: int, message: str, code: str = "") -> Response:
+    """The app's one JSON error envelope."""
+    response = jsonify({"error": code or CODES.get(status, "error"), "details": message})
     response.status_code = status
     return response
+
+
+def upstream_failure(exc: CallFailed) -> Refused:
+    """The one mapping of a failed call to an org or an environment onto the connector's own answer."""
+    status = 503 if isinstance(exc, Retryable) else 502
+    return Refused(status, str(exc))
 
 
 def create_app(connector) -> Flask:
     app = Flask("alcsim-connector")
 
+    @app.errorhandler(Refused)
+    def refused(exc: Refused):
+        return problem(exc.status, str(exc), exc.code)
+
+    @app.errorhandler(CallFailed)
+    def call_failed(exc: CallFailed):
+        return refused(upstream_failure(exc))
+
     @app.post("/alcmeon/<env>/notify")
     def notify(env: str):
         endpoint = connector.environment_endpoint(env)
         if endpoint is None:
-            return _problem(404, f"no environment {env!r} in this topology")
+            return problem(404, f"no environment {env!r} in this topology")
         body = request.get_data(cache=True)
         expected = webhook_signature(endpoint.secret, request.path, body)
         if not valid(expected, request.headers.get("X-Alcmeon-Webhook-Signature")):
-            return _problem(401, "bad X-Alcmeon-Webhook-Signature")
+            return problem(401, "bad X-Alcmeon-Webhook-Signature")
         try:
             notification = json.loads(body)
             action_id, action = int(notification["id"]), notification["action"]
         except (ValueError, KeyError, TypeError):
-            return _problem(400, "a notification is {id, action}")
+            return problem(400, "a notification is {id, action}")
         connector.receive_action(env, action_id, action)
         return jsonify({"received": action_id})
 
@@ -44,16 +84,16 @@ def create_app(connector) -> Flask:
     def package_callout(org: str, env: str):
         secret = connector.callout_secret(org, env)
         if secret is None:
-            return _problem(404, f"no callouts from org {org!r} for environment {env!r}")
+            return problem(404, f"no callouts from org {org!r} for environment {env!r}")
         body = request.get_data(cache=True)
         if not valid(callout_signature(secret, body), request.headers.get("X-Alcmeon-Package-Signature")):
-            return _problem(401, "bad X-Alcmeon-Package-Signature")
+            return problem(401, "bad X-Alcmeon-Package-Signature")
         try:
             callout = json.loads(body)
             callout_id = int(callout["id"])
             callout["scoped_id"]  # noqa: B018  (required: it routes the callout, TOPO-03)
         except (ValueError, KeyError, TypeError):
-            return _problem(400, "a callout is {id, scoped_id, changes, ...}")
+            return problem(400, "a callout is {id, scoped_id, changes, ...}")
         job_id = connector.receive_callout(org, env, callout_id, callout)
         return jsonify({"received": callout_id, "job": job_id})
 
@@ -97,18 +137,18 @@ def create_app(connector) -> Flask:
     @app.post("/admin/sync-errors/<int:error_id>/retry")
     def retry_one(error_id: int):
         found = connector.retry_error(error_id)
-        return jsonify(found) if found else _problem(404, f"no pending sync error {error_id}")
+        return jsonify(found) if found else problem(404, f"no pending sync error {error_id}")
 
     @app.post("/admin/sync-errors/<int:error_id>/ignore")
     def ignore(error_id: int):
         found = connector.ignore_error(error_id)
-        return jsonify(found) if found else _problem(404, f"no pending sync error {error_id}")
+        return jsonify(found) if found else problem(404, f"no pending sync error {error_id}")
 
     @app.post("/admin/orgs/<org>/sync-errors/retry")
     def retry_all(org: str):
         org_id = connector.resolve_org(org)
         if org_id is None:
-            return _problem(404, f"no org {org!r}")
+            return problem(404, f"no org {org!r}")
         return jsonify(
             {"retried": [connector.retry_error(e["id"]) for e in connector.store.sync_errors(org_id)]}
         )

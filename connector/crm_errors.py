@@ -8,10 +8,9 @@ settlement is a job of its own, so it survives a restart and is retried like any
 from __future__ import annotations
 
 from alcsim.connector.engine import Outcome
+from alcsim.connector.jobs import CRM_ERROR_JOB
 from alcsim.connector.retry import Permanent, Retryable
 from alcsim.connector.store import Job
-
-CRM_ERROR_JOB = "alcmeon.crm_error"
 
 
 def _enqueue(connector, env: str, message_id, org, state: str, details: str, origin: str) -> None:
@@ -85,7 +84,7 @@ class CrmErrorReporter:
                     outcome = Outcome("retry", str(exc), exc.retry_after)
                     break
                 except Permanent as exc:
-                    if "404" in str(exc) and p["state"] != "pending":
+                    if exc.status == 404 and p["state"] != "pending":
                         continue  # nothing left to settle on that message
                     outcome = Outcome("error", str(exc))
                     break
@@ -96,3 +95,4 @@ class CrmErrorReporter:
 def register(connector) -> None:
     connector.dispatcher.register(CRM_ERROR_JOB, CrmErrorReporter(connector))
     connector.engine.hooks.append(lambda event, job, data: on_engine_event(connector, event, job, data))
+    connector.ignored_hooks.append(lambda error: settle_ignored(connector, error))

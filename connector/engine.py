@@ -1,7 +1,7 @@
 """The engine: worker threads that claim jobs from the durable queue and hand them to a handler by type."""
 
-# Handlers are the extension point (a dispatcher keyed by job type): the Alcméon -> Salesforce sync
-# registers "alcmeon.action"; the Salesforce -> Alcméon rules, the widget and engagement register
+# Handlers are the extension point (a dispatcher keyed by job type, connector/jobs.py): the Alcméon ->
+# Salesforce sync registers "alcmeon.action"; the package callouts, matching and the CRM errors register
 # theirs. A handler gets groups of jobs (one group per conversation, in order) and answers one Outcome
 # per group. The engine turns outcomes into durable state: done, retried after a back-off, or a sync
 # error an admin can retry or ignore (SYNC-10). A job type with no handler is parked, not dropped.
@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from alcsim.connector.retry import next_delay
 from alcsim.connector.store import Job, Store
 
 log = logging.getLogger("alcsim.connector")
@@ -36,7 +37,7 @@ Handler = Callable[[list[list[Job]]], list[Outcome]]
 
 
 class Dispatcher:
-    """Job type -> handler. `register` is how other modules plug in (see connector/service.py)."""
+    """Job type -> handler. `register` is how features plug in (see connector/service.py)."""
 
     def __init__(self):
         self._handlers: dict[str, Handler] = {}
@@ -106,6 +107,7 @@ class Engine:
             if not groups:
                 self._park_jobs_without_handler()
                 due = self.store.next_due()
+                # Back-offs end in real seconds (connector/store.py), so the wait is on time.time() too.
                 wait = 0.5 if due is None else min(0.5, max(0.005, due - time.time()))
                 with self._wake:
                     self._wake.wait(wait)
@@ -183,6 +185,7 @@ class Engine:
         return busy == 0 and counts.get("pending", 0) == 0 and counts.get("running", 0) == 0
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
+        # Real elapsed time: how long a caller is prepared to wait, whatever the shared clock says.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.idle():
@@ -193,6 +196,4 @@ class Engine:
 
 
 def _delay(attempt: int, retry_after: float | None, settings: EngineSettings, rng: random.Random) -> float:
-    from alcsim.connector.retry import next_delay
-
     return next_delay(attempt, retry_after, settings.retry_base, settings.retry_cap, rng)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-DEFAULT_PROFILE_FIELDS = ("Name", "Email", "Phone", "MailingCity")  # connector/topology.py's default
+DEFAULT_PROFILE_FIELDS = ("Name", "Email", "Phone", "MailingCity")  # simulators/topology/files.py's default
 PERSON_FIELDS = MappingProxyType(
     {
         "Email": "PersonEmail",

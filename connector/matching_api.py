@@ -12,49 +12,31 @@ import hmac
 
 from flask import Blueprint, jsonify, request
 
-from alcsim.connector import alcmeon_calls as alc
 from alcsim.connector import matching as rules
-from alcsim.connector import org_records as sf
-from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.app import Refused
+from alcsim.connector.jobs import PROPAGATE_JOB, conversation_key
 from alcsim.connector.rules import to_salesforce as sync_rules
-from alcsim.connector.rules.to_alcmeon import PROPAGATE_JOB
+from alcsim.connector.rules.to_alcmeon import match_value
+from alcsim.connector.salesforce import is_id, sosl_term
 
 USER = "/matching/<env>/accounts/<int:account_id>/users/<user_id>"
 MAX_CANDIDATES = 20
-
-
-class MatchingError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 def blueprint(connector) -> Blueprint:
     bp = Blueprint("matching", __name__)
     fields_cache: dict[tuple[str, str], set[str]] = {}  # per connector: describe once per (org, object)
 
-    @bp.errorhandler(MatchingError)
-    def _matching_error(exc: MatchingError):
-        return _error(exc.status, str(exc))
-
-    @bp.errorhandler(Permanent)
-    def _permanent(exc: Permanent):
-        return _error(502, str(exc))
-
-    @bp.errorhandler(Retryable)
-    def _retryable(exc: Retryable):
-        return _error(503, str(exc))
-
     @bp.before_request
     def _guard():
         env = (request.view_args or {}).get("env")
         endpoint = connector.environment_endpoint(env) if env else None
         if endpoint is None:
-            return _error(404, f"no environment {env!r}")
+            raise Refused(404, f"no environment {env!r}")
         expected = base64.b64encode(f"{endpoint.instance_id}:{endpoint.secret}".encode()).decode()
         given = request.headers.get("Authorization", "").removeprefix("Basic ").strip()
         if not hmac.compare_digest(expected, given):
-            return _error(401, "the environment's application credentials are required (Basic)")
+            raise Refused(401, "the environment's application credentials are required (Basic)")
         return None
 
     def context(env: str, account_id: int, user_id: str) -> dict:
@@ -62,18 +44,18 @@ def blueprint(connector) -> Blueprint:
         settings = connector.settings.get(env)
         link = sync_rules.account_link(settings, account_id)
         if link is None:
-            raise MatchingError(409, f"social account {account_id} is linked to no Salesforce org")
+            raise Refused(409, f"social account {account_id} is linked to no Salesforce org")
         org_gw = connector.org_by_id(link["org_id"])
         if org_gw is None:
-            raise MatchingError(409, f"org {link['org_id']} is not connected to this connector")
+            raise Refused(409, f"org {link['org_id']} is not connected to this connector")
         org = sync_rules.org_settings(settings, link["org_id"])
         person = bool(org.get("person_account_mode"))
-        field_id = alc.contact_field_id(gateway)
-        values = alc.user_fields(gateway, account_id, user_id)
+        field_id = gateway.contact_field_id()
+        values = gateway.user_fields(account_id, user_id)
         sobject = rules.party_object(person)
         key = (org_gw.endpoint.name, sobject)
         if key not in fields_cache:
-            fields_cache[key] = sf.field_names(org_gw, sobject)
+            fields_cache[key] = org_gw.field_names(sobject)
         known = fields_cache[key]
         return {
             "env": gateway,
@@ -81,7 +63,7 @@ def blueprint(connector) -> Blueprint:
             "person": person,
             "sobject": sobject,
             "field_id": field_id,
-            "contact_id": rules_match(values, field_id),
+            "contact_id": match_value(values, field_id),
             "known_user": values is not None,
             "search": rules.party_fields(org.get("contact_search_fields") or [], person, known),
             "display": rules.party_fields(org.get("contact_display_fields") or ["Name"], person, known),
@@ -91,11 +73,11 @@ def blueprint(connector) -> Blueprint:
         }
 
     def fetch(ctx: dict, record_id: str, fields: list[str]) -> dict | None:
-        if not sf.is_id(record_id):
+        if not is_id(record_id):
             return None
         select = ", ".join(dict.fromkeys(["Id", *fields]))
         where = " AND IsPersonAccount = true" if ctx["person"] else ""
-        rows = sf.query(ctx["org"], f"SELECT {select} FROM {ctx['sobject']} WHERE Id = '{record_id}'{where}")
+        rows = ctx["org"].query_all(f"SELECT {select} FROM {ctx['sobject']} WHERE Id = '{record_id}'{where}")
         return rows[0] if rows else None
 
     def state(ctx: dict) -> dict:
@@ -122,13 +104,13 @@ def blueprint(connector) -> Blueprint:
         ctx = context(env, account_id, user_id)
         term = (request.args.get("q") or user_id).strip()
         if len(term) < 2:
-            raise MatchingError(400, "a search term has at least two characters")
+            raise Refused(400, "a search term has at least two characters")
         select = ", ".join(dict.fromkeys(["Id", *ctx["search"], *ctx["display"]]))
         where = " WHERE IsPersonAccount = true" if ctx["person"] else ""
         found: dict[str, dict] = {}
         for text in rules.search_terms(term):
-            sosl = f"FIND {{{sf.sosl_term(text)}}} IN ALL FIELDS RETURNING {ctx['sobject']}({select}{where})"
-            for record in sf.search(ctx["org"], sosl):
+            sosl = f"FIND {{{sosl_term(text)}}} IN ALL FIELDS RETURNING {ctx['sobject']}({select}{where})"
+            for record in ctx["org"].search(sosl):
                 found.setdefault(record["Id"], record)
         matches = [r for r in found.values() if rules.is_candidate(r, ctx["search"], term)][:MAX_CANDIDATES]
         return jsonify(
@@ -149,12 +131,10 @@ def blueprint(connector) -> Blueprint:
         )
 
     def bind(ctx: dict, env: str, account_id: int, user_id: str, party_id: str) -> dict:
-        alc.set_user_field(ctx["env"], account_id, user_id, ctx["field_id"], party_id)
-        social_user_id = _social_user_id(ctx["env"], env, account_id, user_id)
-        conversations = ctx["env"].user_conversations(account_id, social_user_id) if social_user_id else []
+        ctx["env"].set_user_field(account_id, user_id, ctx["field_id"], party_id)
+        user = _social_user(ctx["env"], account_id, user_id)
+        conversations = ctx["env"].user_conversations(account_id, user["id"]) if user else []
         if conversations:
-            from alcsim.connector.service import conversation_key
-
             latest = conversations[0]["id"]  # newest first
             if connector.store.enqueue(
                 PROPAGATE_JOB,
@@ -181,7 +161,7 @@ def blueprint(connector) -> Blueprint:
         ctx = context(env, account_id, user_id)
         party_id = (request.get_json(silent=True) or {}).get("contact_id")
         if fetch(ctx, party_id, []) is None:
-            raise MatchingError(404, f"no {ctx['sobject']} {party_id!r} in the linked org")
+            raise Refused(404, f"no {ctx['sobject']} {party_id!r} in the linked org")
         return jsonify(bind(ctx, env, account_id, user_id, party_id))
 
     @bp.post(USER + "/contacts")
@@ -191,12 +171,12 @@ def blueprint(connector) -> Blueprint:
         body = request.get_json(silent=True) or {}
         values = body.get("fields") or {}
         if not isinstance(values, dict):
-            raise MatchingError(400, "fields is an object of field API name to value")
-        user = _social_user(ctx["env"], env, account_id, user_id)
+            raise Refused(400, "fields is an object of field API name to value")
+        user = _social_user(ctx["env"], account_id, user_id)
         record = rules.new_party(values, ctx["person"], (user or {}).get("name") or user_id)
         if ctx["person"]:
             record["RecordTypeId"] = _person_record_type(ctx["org"])
-        party_id = sf.create(ctx["org"], ctx["sobject"], record)
+        party_id = ctx["org"].create(ctx["sobject"], record)
         return jsonify(bind(ctx, env, account_id, user_id, party_id)), 201
 
     @bp.get(USER + "/activities")
@@ -204,19 +184,17 @@ def blueprint(connector) -> Blueprint:
         """V360-01: the matched Contact's Tasks and Events; an unmatched user has none."""
         ctx = context(env, account_id, user_id)
         body = {**state(ctx), "tasks": [], "events": []}
-        if not ctx["contact_id"] or not sf.is_id(ctx["contact_id"]):
+        if not ctx["contact_id"] or not is_id(ctx["contact_id"]):
             return jsonify(body)
         who = ctx["contact_id"]
         if ctx["person"]:
-            rows = sf.query(ctx["org"], f"SELECT PersonContactId FROM Account WHERE Id = '{who}'")
+            rows = ctx["org"].query_all(f"SELECT PersonContactId FROM Account WHERE Id = '{who}'")
             who = rows[0]["PersonContactId"] if rows else who
-        tasks = sf.query(
-            ctx["org"],
+        tasks = ctx["org"].query_all(
             "SELECT Id, Subject, Status, ActivityDate FROM Task"
             f" WHERE WhoId = '{who}' ORDER BY ActivityDate DESC NULLS LAST",
         )
-        events = sf.query(
-            ctx["org"],
+        events = ctx["org"].query_all(
             "SELECT Id, Subject, StartDateTime, EndDateTime, Location FROM Event"
             f" WHERE WhoId = '{who}' ORDER BY StartDateTime DESC NULLS LAST",
         )
@@ -227,29 +205,18 @@ def blueprint(connector) -> Blueprint:
     return bp
 
 
-def rules_match(values: list[dict] | None, field_id: int) -> str | None:
-    return next((v.get("field_value") for v in values or [] if v.get("field_id") == field_id), None)
-
-
-def _social_user(gateway, env: str, account_id: int, user_id: str) -> dict | None:
+def _social_user(gateway, account_id: int, user_id: str) -> dict | None:
     """The inbox's view of the user (simulator extension, the platform's own data): id and name."""
-    rows = alc.call(gateway, "GET", "/_sim/ext/conversations", params={"account_id": account_id})
-    return next((c["social_user"] for c in rows or [] if c["social_user"]["user_id"] == user_id), None)
-
-
-def _social_user_id(gateway, env: str, account_id: int, user_id: str) -> int | None:
-    user = _social_user(gateway, env, account_id, user_id)
-    return user["id"] if user else None
+    rows = gateway.account_conversations(account_id)
+    return next((c["social_user"] for c in rows if c["social_user"]["user_id"] == user_id), None)
 
 
 def _person_record_type(org_gw) -> str:
-    rows = sf.query(org_gw, "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true")
+    rows = org_gw.query_all("SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true")
     if not rows:
-        raise MatchingError(409, "the org has no person account record type")
+        raise Refused(409, "the org has no person account record type")
     return rows[0]["Id"]
 
 
-def _error(status: int, message: str):
-    response = jsonify({"error": message})
-    response.status_code = status
-    return response
+def register(connector) -> None:
+    connector.app.register_blueprint(blueprint(connector))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from alcsim.connector.app import Refused
 from alcsim.connector.rules.to_alcmeon import QueueRoute
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS queue_routes (
@@ -21,18 +22,15 @@ def create_table(store) -> None:
         db.execute(SCHEMA)
 
 
-def routes(store) -> list[QueueRoute]:
+def routes(store, env: str | None = None) -> list[QueueRoute]:
+    """The queue routes kept by the connector, of one environment or of all."""
     rows = store.all("SELECT env, org_id, queue_id, team_id FROM queue_routes ORDER BY env, org_id, queue_id")
-    return [QueueRoute(r["env"], r["org_id"], r["queue_id"], r["team_id"]) for r in rows]
+    found = [QueueRoute(r["env"], r["org_id"], r["queue_id"], r["team_id"]) for r in rows]
+    return [r for r in found if env is None or r.env == env]
 
 
 def blueprint(connector) -> Blueprint:
     bp = Blueprint("queue_routes", __name__)
-
-    def problem(status: int, message: str):
-        response = jsonify({"error": message})
-        response.status_code = status
-        return response
 
     @bp.get("/admin/queue-routes")
     def list_routes():
@@ -44,16 +42,16 @@ def blueprint(connector) -> Blueprint:
         body = request.get_json(silent=True) or {}
         env, org, queue, team = (body.get(k) for k in ("env", "org", "queue", "team"))
         if env not in connector.environments() or org not in connector.orgs():
-            return problem(404, f"unknown environment {env!r} or org {org!r}")
+            raise Refused(404, f"unknown environment {env!r} or org {org!r}")
         org_gw = connector.org(org)
         queues = org_gw.queues()
         queue_id = queues.get(queue) or next((q for q in queues.values() if q[:15] == str(queue)[:15]), None)
         if queue_id is None:
-            return problem(404, f"org {org!r} has no queue {queue!r} for alcmeon__Conversation__c")
+            raise Refused(404, f"org {org!r} has no queue {queue!r} for alcmeon__Conversation__c")
         teams = connector.environment(env).teams()
         team_id = teams.get(team) if isinstance(team, str) else team
         if team_id not in teams.values():
-            return problem(404, f"environment {env!r} has no team {team!r}")
+            raise Refused(404, f"environment {env!r} has no team {team!r}")
         with connector.store.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO queue_routes (env, org_id, queue_id, team_id) VALUES (?, ?, ?, ?)",
@@ -62,3 +60,8 @@ def blueprint(connector) -> Blueprint:
         return jsonify(QueueRoute(env, org_gw.organization_id, queue_id, team_id).__dict__)
 
     return bp
+
+
+def register(connector) -> None:
+    create_table(connector.store)
+    connector.app.register_blueprint(blueprint(connector))

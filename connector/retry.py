@@ -1,32 +1,44 @@
 """Which failures are worth another try, and when: back-off with jitter, Retry-After, rate_limited_until."""
 
 # The engine retries a whole job, durably (the job row keeps its attempt count and next time), so a
-# restart does not forget a back-off. Gateways raise these two exceptions; nothing else is caught.
+# restart does not forget a back-off. Gateways raise these two exceptions; nothing else is caught. Both
+# are a `CallFailed`, which carries the HTTP status and body of the answer, so no caller reads a status
+# out of a message.
 
 from __future__ import annotations
 
 import random
 import re
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 # salesforce-contract.md 3.3: the daily API limit answers 403 REQUEST_LIMIT_EXCEEDED; it clears later.
 RETRYABLE_SALESFORCE_CODES = frozenset({"REQUEST_LIMIT_EXCEEDED", "SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW"})
 
 
-class Retryable(Exception):
+class CallFailed(Exception):
+    """A failed call to an org or an environment: `status` and `body` of its answer, None without one."""
+
+    def __init__(self, message: str, status: int | None = None, body=None):
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class Retryable(CallFailed):
     """A failure that may pass later (5xx, timeout, dropped connection, 429, REQUEST_LIMIT_EXCEEDED)."""
 
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: float | None = None, status: int | None = None, body=None):
+        super().__init__(message, status, body)
         self.retry_after = retry_after
 
 
-class Permanent(Exception):
+class Permanent(CallFailed):
     """A failure that will fail again the same way; it becomes a sync error an admin handles (SYNC-10)."""
 
-    def __init__(self, message: str, code: str = "CRM_SYNCHRO_ERROR"):
-        super().__init__(message)
+    def __init__(self, message: str, code: str = "CRM_SYNCHRO_ERROR", status: int | None = None, body=None):
+        super().__init__(message, status, body)
         self.code = code
 
 
@@ -51,8 +63,6 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if value.isdigit():
         return float(value)
     try:
-        from email.utils import parsedate_to_datetime
-
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None

@@ -1,27 +1,50 @@
 """The connector's way into one org: simple-salesforce over a session that trusts the given CA bundle."""
 
 # Pointed at a real org it makes the same calls: OAuth2 token endpoint (refresh token or client
-# credentials), REST upsert by external id, composite sObject collections, SOQL. Each worker thread
-# gets its own simple-salesforce client and HTTP session (requests sessions are not thread-safe);
-# the access token is shared and renewed once when the org answers INVALID_SESSION_ID.
+# credentials), REST upsert by external id, composite sObject collections, SOQL, SOSL, describe. Each
+# worker thread gets its own simple-salesforce client and HTTP session (requests sessions are not
+# thread-safe); the access token is shared and renewed once when the org answers INVALID_SESSION_ID.
+# Every call goes through `call`, so the sync, matching, the widget and engagement share that session,
+# the re-login and the Retryable/Permanent classification (one place for the wire behaviour).
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
+from alcsim.connector.clock import Clock, SystemClock
 from alcsim.connector.retry import Permanent, Retryable, classify_salesforce, parse_retry_after
 
 API_VERSION = "62.0"
 CONVERSATION = "alcmeon__Conversation__c"
 SCOPED_ID = "alcmeon__scoped_id__c"
 COLLECTION_LIMIT = 200  # salesforce-contract.md 7: at most 200 records per sObject collection call
+# SOSL reserved characters (salesforce-contract.md 1.3): escaped with a backslash inside FIND {...}.
+SOSL_RESERVED = re.compile(r'([?&|!{}\[\]()^~*:\\"\'+-])')
+ID_PATTERN = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
+
+
+def soql_text(value: str) -> str:
+    """A SOQL string literal's content: backslash and quote escaped (salesforce-contract.md 5)."""
+    return str(value).replace("\\", "\\\\").replace("'", "\\'")
+
+
+def soql_list(values) -> str:
+    return ", ".join(f"'{soql_text(v)}'" for v in values)
+
+
+def sosl_term(text: str) -> str:
+    return SOSL_RESERVED.sub(r"\\\1", text.strip())
+
+
+def is_id(value) -> bool:
+    return isinstance(value, str) and bool(ID_PATTERN.match(value))
 
 
 @dataclass
@@ -48,8 +71,9 @@ class SaveResult:
 
 
 class OrgGateway:
-    def __init__(self, endpoint: OrgEndpoint):
+    def __init__(self, endpoint: OrgEndpoint, clock: Clock | None = None):
         self.endpoint = endpoint
+        self.clock = clock or SystemClock()
         self._lock = threading.Lock()
         self._token: str | None = None
         self._instance_url = ""
@@ -111,7 +135,7 @@ class OrgGateway:
             self._local.client = client
         return client
 
-    def _call(self, operation):
+    def call(self, operation):
         """Run `operation(client)`; renew the session once on INVALID_SESSION_ID, classify other failures."""
         self._local.retry_after = None
         for attempt in (0, 1):
@@ -123,26 +147,56 @@ class OrgGateway:
                     raise Retryable("INVALID_SESSION_ID after a fresh login") from None
             except SalesforceError as exc:
                 retryable, message = classify_salesforce(exc.status, exc.content)
-                wait = parse_retry_after(getattr(self._local, "retry_after", None), datetime.now(UTC))
+                wait = parse_retry_after(getattr(self._local, "retry_after", None), self.clock.now())
                 if retryable:
-                    raise Retryable(message, wait) from None
-                raise Permanent(message) from None
+                    raise Retryable(message, wait, exc.status, exc.content) from None
+                raise Permanent(message, status=exc.status, body=exc.content) from None
             except requests.Timeout:
                 raise Retryable("timed out") from None
             except requests.RequestException as exc:
                 raise Retryable(f"connection failed: {exc.__class__.__name__}") from None
         raise AssertionError("unreachable")
 
-    # -- calls ------------------------------------------------------------------------------------
+    # -- records ----------------------------------------------------------------------------------
     def query_all(self, soql: str) -> list[dict]:
-        return self._call(lambda sf: sf.query_all(soql, timeout=self.endpoint.timeout))["records"]
+        return self.call(lambda sf: sf.query_all(soql, timeout=self.endpoint.timeout))["records"]
+
+    def search(self, sosl: str) -> list[dict]:
+        answer = self.call(lambda sf: sf.search(sosl)) or {}
+        return answer.get("searchRecords", []) if isinstance(answer, dict) else answer
+
+    def create(self, sobject: str, values: dict) -> str:
+        return self.call(lambda sf: getattr(sf, sobject).create(values))["id"]
+
+    def update(self, sobject: str, record_id: str, values: dict) -> None:
+        if values:
+            self.call(lambda sf: getattr(sf, sobject).update(record_id, values))
+
+    def update_many(self, sobject: str, rows: list[dict]) -> list[dict]:
+        """Composite sObject collection update (at most 200 per call, salesforce-contract.md 7)."""
+        results: list[dict] = []
+        for start in range(0, len(rows), COLLECTION_LIMIT):
+            chunk = [{"attributes": {"type": sobject}, **r} for r in rows[start : start + COLLECTION_LIMIT]]
+            body = {"allOrNone": False, "records": chunk}
+            results += self.call(
+                lambda sf, body=body: sf.restful("composite/sobjects", method="PATCH", json=body)
+            )
+        return results
+
+    def field_names(self, sobject: str) -> set[str]:
+        """The object's field API names, lower-cased (describe), so settings naming missing fields are skipped."""
+        return {
+            f["name"].lower() for f in self.call(lambda sf: getattr(sf, sobject).describe()).get("fields", [])
+        }
 
     def queues(self, sobject: str = CONVERSATION) -> dict[str, str]:
         """Queue DeveloperName -> Group id, for the queues that may own `sobject` (a QueueSobject row)."""
         rows = self.query_all(
-            f"SELECT QueueId, Queue.DeveloperName FROM QueueSobject WHERE SobjectType = '{_soql_text(sobject)}'"
+            f"SELECT QueueId, Queue.DeveloperName FROM QueueSobject WHERE SobjectType = '{soql_text(sobject)}'"
         )
         return {r["Queue"]["DeveloperName"]: r["QueueId"] for r in rows}
+
+    # -- conversations ----------------------------------------------------------------------------
 
     def upsert_conversations(self, records: list[dict]) -> list[SaveResult]:
         """Upsert on the scoped id (SYNC-01): one record by URL, several in collections of 200."""
@@ -162,24 +216,19 @@ class OrgGateway:
         body = {k: v for k, v in record.items() if k != SCOPED_ID}
         path = f"sobjects/{CONVERSATION}/{SCOPED_ID}/{quote(key, safe='')}"
 
-        def run(sf: Salesforce):
-            return sf._call_salesforce(
-                "PATCH",
-                sf.base_url + path,
-                name=path,
-                json=body,
-                headers=headers,
-                timeout=self.endpoint.timeout,
+        answer = self.call(
+            lambda sf: sf.restful(
+                path, method="PATCH", json=body, headers=headers, timeout=self.endpoint.timeout
             )
-
-        answer = self._call(run)
-        data = answer.json() if answer.content else {}
-        return SaveResult(key, True, data.get("id"), answer.status_code == 201)
+        )
+        # salesforce-contract.md 3.2: from v46 an upsert answers {id, success, errors, created} either way.
+        data = answer or {}
+        return SaveResult(key, True, data.get("id"), bool(data.get("created")))
 
     def _upsert_collection(self, records: list[dict], headers: dict) -> list[SaveResult]:
         path = f"composite/sobjects/{CONVERSATION}/{SCOPED_ID}"
         body = {"allOrNone": False, "records": [{"attributes": {"type": CONVERSATION}, **r} for r in records]}
-        answers = self._call(
+        answers = self.call(
             lambda sf: sf.restful(
                 path, method="PATCH", json=body, headers=headers, timeout=self.endpoint.timeout
             )
@@ -199,12 +248,7 @@ class OrgGateway:
         """The record by its scoped id, or None."""
         soql = (
             "SELECT Id, OwnerId, alcmeon__Status__c, alcmeon__To_SF_Queue_Id__c, alcmeon__Contact__c,"
-            f" alcmeon__Account__c FROM {CONVERSATION} WHERE {SCOPED_ID} = '{_soql_text(scoped_id)}'"
+            f" alcmeon__Account__c FROM {CONVERSATION} WHERE {SCOPED_ID} = '{soql_text(scoped_id)}'"
         )
         rows = self.query_all(soql)
         return rows[0] if rows else None
-
-
-def _soql_text(value: str) -> str:
-    """Escape a string literal for SOQL (salesforce-contract.md 5: backslash and quote)."""
-    return value.replace("\\", "\\\\").replace("'", "\\'")

@@ -2,35 +2,50 @@
 
 # Nothing lives at module level: every Connector has its own queue, sessions and threads, so tests run
 # several side by side. Endpoints are added before `start()`, which lets a launcher bind the connector's
-# port first and hand its URL to the orgs (package callouts) and environments (webhook URL).
+# port first and hand its URL to the orgs (package callouts) and environments (webhook URL). Features
+# plug their job handlers and routes in at construction, each by its `register(connector)` (as Flask's
+# `register_blueprint`), so a broken feature fails the construction instead of going missing.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+from alcsim.connector import callouts, crm_errors, matching_api, queue_routes
 from alcsim.connector.alcmeon import EnvironmentEndpoint, EnvironmentGateway
 from alcsim.connector.app import create_app
+from alcsim.connector.clock import Clock, SystemClock
 from alcsim.connector.engine import Dispatcher, Engine, EngineSettings
+from alcsim.connector.jobs import ACTION_JOB, CALLOUT_JOB, conversation_key
 from alcsim.connector.retry import Permanent, Retryable
 from alcsim.connector.salesforce import OrgEndpoint, OrgGateway
+from alcsim.connector.scoped_ids import conversation_id_of
 from alcsim.connector.store import Store
 from alcsim.connector.sync import RELEVANT_ACTIONS, ConversationSync, SettingsCache
+from alcsim.connector.widget import pages as widget_pages
+from alcsim.connector.widget import routes as widget_routes
 
 log = logging.getLogger("alcsim.connector")
-ACTION_JOB = "alcmeon.action"
-CALLOUT_JOB = "package.callout"
-# Modules that plug handlers and routes in, if present: each may define `register(connector)`.
-EXTENSIONS = (
-    "alcsim.connector.rules.to_alcmeon",
-    "alcsim.connector.widget.backend",
-    "alcsim.connector.widget.engagement",
-    "alcsim.connector.widget.pages",
-    "alcsim.connector.crm_errors",
+
+
+class Feature(Protocol):
+    def register(self, connector: Connector) -> None: ...
+
+
+# In order: the widget's pages use the widget that its routes create; the engagement wraps the
+# `alcmeon.action` handler the Connector registers first.
+FEATURES: tuple[Feature, ...] = (
+    queue_routes,
+    callouts,
+    matching_api,
+    widget_routes,
+    widget_pages,
+    crm_errors,
 )
 
 
@@ -42,27 +57,14 @@ class ConnectorConfig:
     engine: EngineSettings = field(default_factory=EngineSettings)
     catch_up_seconds: float = 10.0
     settings_ttl: float = 1.0
-    extensions: tuple[str, ...] = EXTENSIONS
-
-
-def conversation_key(env: str, conversation_id) -> str:
-    """The ordering key shared by both directions: one conversation of one environment."""
-    return f"{env}:{conversation_id}"
-
-
-def conversation_id_of(scoped_id: str) -> int | str:
-    """The conversation part of a scoped id (docs/assumptions.md layout: last part, base 36)."""
-    last = scoped_id.rsplit(":", 1)[-1]
-    try:
-        return int(last, 36)
-    except ValueError:
-        return scoped_id
+    clock: Clock = field(default_factory=SystemClock)  # the harness passes the topology's shared clock
 
 
 class Connector:
-    def __init__(self, config: ConnectorConfig):
+    def __init__(self, config: ConnectorConfig, features: Iterable[Feature] = FEATURES):
         self.config = config
-        self.store = Store(config.db_path)
+        self.clock = config.clock
+        self.store = Store(config.db_path, self.clock)
         self.dispatcher = Dispatcher()
         self.engine = Engine(self.store, self.dispatcher, config.engine)
         self._environments: dict[str, EnvironmentGateway] = {}
@@ -70,35 +72,21 @@ class Connector:
         self.settings = SettingsCache(lambda env: self._environments[env].settings(), config.settings_ttl)
         self.dispatcher.register(ACTION_JOB, ConversationSync(self))
         self.app = create_app(self)
+        # Told of each sync error an admin ignores (crm_errors settles it on the message in Alcméon).
+        self.ignored_hooks: list[Callable[[dict], None]] = []
         self._stop = threading.Event()
         self._catch_up_now = threading.Event()
         self._catch_up_thread: threading.Thread | None = None
-        for name in config.extensions:
-            self._load_extension(name)
-
-    def _load_extension(self, name: str) -> None:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            return
-        if not hasattr(module, "register"):
-            return
-        try:
-            module.register(self)
-        except Exception:
-            # A broken extension must not stop the sync it does not own; its jobs stay parked, not lost,
-            # and run once a fixed version registers their handler.
-            log.exception("extension %s failed to register; its job types stay parked", name)
+        for feature in features:
+            feature.register(self)
 
     # -- parts ------------------------------------------------------------------------------------
     def add_environment(self, endpoint: EnvironmentEndpoint) -> EnvironmentGateway:
-        self._environments[endpoint.name] = EnvironmentGateway(endpoint)
+        self._environments[endpoint.name] = EnvironmentGateway(endpoint, self.clock)
         return self._environments[endpoint.name]
 
     def add_org(self, endpoint: OrgEndpoint) -> OrgGateway:
-        self._orgs[endpoint.name] = OrgGateway(endpoint)
+        self._orgs[endpoint.name] = OrgGateway(endpoint, self.clock)
         return self._orgs[endpoint.name]
 
     def environment(self, name: str) -> EnvironmentGateway:
@@ -138,6 +126,7 @@ class Connector:
 
     # -- lifecycle --------------------------------------------------------------------------------
     def start(self, login_timeout: float = 30.0) -> Connector:
+        # Real elapsed time, not the shared clock: how long to keep trying the orgs' logins at start.
         deadline = time.monotonic() + login_timeout
         for gateway in self._orgs.values():
             while True:
@@ -198,12 +187,11 @@ class Connector:
 
     def receive_callout(self, org: str, env: str, callout_id: int, callout: dict) -> int | None:
         """Store one package callout; the Salesforce -> Alcméon rules handle `package.callout` jobs."""
-        payload = {
-            "env": env,
-            "org": org,
-            "callout": callout,
-            "conversation_id": conversation_id_of(callout["scoped_id"]),
-        }
+        try:
+            conversation_id = conversation_id_of(callout["scoped_id"])
+        except ValueError:
+            conversation_id = callout["scoped_id"]  # not Alcméon's layout: still one ordering key per record
+        payload = {"env": env, "org": org, "callout": callout, "conversation_id": conversation_id}
         job_id = self.store.enqueue(
             CALLOUT_JOB,
             conversation_key(env, payload["conversation_id"]),
@@ -242,6 +230,7 @@ class Connector:
     def _catch_up_loop(self) -> None:
         while not self._stop.is_set():
             self.catch_up_all()
+            # A real pause between two catch-ups (a poll period), not a moment on the shared clock.
             self._catch_up_now.wait(self.config.catch_up_seconds)
             self._catch_up_now.clear()
 
@@ -260,8 +249,6 @@ class Connector:
             return None
         self.store.finish([rows[0]["job_id"]], "ignored")
         ignored = self.store.set_error_state(error_id, "ignored")
-        if "alcsim.connector.crm_errors" in self.config.extensions:
-            from alcsim.connector.crm_errors import settle_ignored
-
-            settle_ignored(self, ignored)
+        for hook in self.ignored_hooks:
+            hook(ignored)
         return ignored

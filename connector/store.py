@@ -4,6 +4,9 @@
 # after the 200 loses nothing; each source event has a unique dedupe key, so a redelivery, a catch-up
 # through GET /actions and a restart add nothing twice. WAL with synchronous=FULL survives power loss.
 # One connection behind a lock: SQLite serialises writers anyway, and the queue's writes are tiny.
+# Two times: `created_at`/`updated_at` are moments on the given clock (the topology's shared clock in
+# the harness); `not_before` schedules a back-off in real seconds (time.time(), persisted so a restart
+# keeps it), since a retry waits for real elapsed time whatever a test does with the shared clock.
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from alcsim.connector.clock import Clock, SystemClock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -68,8 +73,9 @@ class Job:
 
 
 class Store:
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, clock: Clock | None = None):
         self.path = str(path) if path else ":memory:"
+        self.clock = clock or SystemClock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
@@ -109,7 +115,7 @@ class Store:
         """Add a job unless one with the same dedupe key was ever added; returns its id or None.
 
         `state="skipped"` keeps a trace of an event that needs no work, so catch-up knows it was seen."""
-        now = time.time()
+        now = self.clock.timestamp()
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO jobs (type, key, dedupe, payload, state, created_at, updated_at)"
@@ -124,27 +130,27 @@ class Store:
         Per-conversation ordering: a key is claimable only when its oldest open job is ready and not
         running, and a group takes that job and the later ready ones of the same type behind it.
         """
-        now = time.time()
+        due, now = time.time(), self.clock.timestamp()
         marks = ",".join("?" * len(types)) or "NULL"
         with self.transaction() as db:
             heads = db.execute(
                 f"SELECT * FROM jobs j WHERE state = 'pending' AND not_before <= ? AND type IN ({marks})"
                 " AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.key = j.key AND e.id < j.id"
                 " AND e.state IN ('pending', 'running')) ORDER BY id LIMIT ?",
-                (now, *sorted(types), limit),
+                (due, *sorted(types), limit),
             ).fetchall()
             groups = []
             for head in heads:
                 rows = db.execute(
                     "SELECT * FROM jobs WHERE key = ? AND state = 'pending' AND type = ? AND not_before <= ?"
                     " AND id >= ? ORDER BY id LIMIT 50",
-                    (head["key"], head["type"], now, head["id"]),
+                    (head["key"], head["type"], due, head["id"]),
                 ).fetchall()
                 # Stop at the first job of another type or not yet due, so order is kept.
                 blockers = db.execute(
                     "SELECT MIN(id) FROM jobs WHERE key = ? AND state = 'pending' AND id > ?"
                     " AND (type != ? OR not_before > ?)",
-                    (head["key"], head["id"], head["type"], now),
+                    (head["key"], head["id"], head["type"], due),
                 ).fetchone()[0]
                 rows = [r for r in rows if blockers is None or r["id"] < blockers]
                 db.executemany(
@@ -158,16 +164,16 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "UPDATE jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
-                [(state, error, time.time(), i) for i in job_ids],
+                [(state, error, self.clock.timestamp(), i) for i in job_ids],
             )
 
     def retry_later(self, job_ids: list[int], delay: float, error: str) -> None:
-        now = time.time()
+        due, now = time.time() + delay, self.clock.timestamp()
         with self.transaction() as db:
             db.executemany(
                 "UPDATE jobs SET state = 'pending', attempts = attempts + 1, not_before = ?, last_error = ?,"
                 " updated_at = ? WHERE id = ?",
-                [(now + delay, error, now, i) for i in job_ids],
+                [(due, error, now, i) for i in job_ids],
             )
 
     def requeue(self, job_id: int) -> bool:
@@ -176,11 +182,12 @@ class Store:
             cursor = db.execute(
                 "UPDATE jobs SET state = 'pending', attempts = 0, not_before = 0, updated_at = ?"
                 " WHERE id = ? AND state IN ('error', 'ignored', 'parked')",
-                (time.time(), job_id),
+                (self.clock.timestamp(), job_id),
             )
             return bool(cursor.rowcount)
 
     def next_due(self) -> float | None:
+        """When the next back-off ends, in real seconds (time.time())."""
         return self.value("SELECT MIN(not_before) FROM jobs WHERE state = 'pending'")
 
     def counts(self) -> dict[str, int]:
@@ -193,17 +200,6 @@ class Store:
         return self.all("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", limit)
 
     # -- cursors (last action id per environment, for catch-up) ----------------------------------------
-    def cursor(self, name: str) -> int:
-        return self.value("SELECT value FROM cursors WHERE name = ?", name) or 0
-
-    def advance_cursor(self, name: str, value: int) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO cursors (name, value) VALUES (?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
-                (name, value),
-            )
-
     def advance_contiguous(self, name: str, dedupe_prefix: str) -> int:
         """Move a cursor over every id already seen right after it: the last action id with no gap before."""
         with self.transaction() as db:
@@ -268,7 +264,7 @@ class Store:
                     job_id,
                     error["code"],
                     error["detail"],
-                    time.time(),
+                    self.clock.timestamp(),
                 ),
             )
             return cursor.lastrowid

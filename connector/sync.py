@@ -35,6 +35,7 @@ class SettingsCache:
     def get(self, env: str) -> dict:
         with self._lock:
             hit = self._cached.get(env)
+        # A cache lifetime is real elapsed time (monotonic), not a moment on the shared clock.
         if hit and time.monotonic() - hit[0] < self._ttl:
             return hit[1]
         value = self._read(env)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from alcsim.simulators.acceptance.coverage import rules_cli
+from alcsim.simulators.acceptance.cli import rules_cli
 from alcsim.simulators.alcmeon.cli import alcmeon as serve_alcmeon
 from alcsim.simulators.common.waiting import wait_for_interrupt
 from alcsim.simulators.topology.cli import connector as serve_connector
@@ -46,11 +46,15 @@ main.add_command(simulate)
 )
 def serve_salesforce(port: int, data_dir: str | None, config_file: str | None, seed_file: str | None) -> None:
     """One Salesforce org with the Alcméon package; prints one JSON line of connection details."""
+    from alcsim.simulators.common.config_schema import ConfigError, exit_refused
     from alcsim.simulators.salesforce import seeding
     from alcsim.simulators.salesforce.config import OrgConfig
     from alcsim.simulators.salesforce.running import start_org
 
-    config = OrgConfig.from_file(config_file) if config_file else OrgConfig()
+    try:
+        config = OrgConfig.from_file(config_file) if config_file else OrgConfig()
+    except ConfigError as exc:
+        exit_refused(exc)
     running = start_org(config, port=port, data_dir=data_dir)
     if seed_file:
         seeding.seed(running.org, seeding.load(seed_file))

@@ -1,8 +1,4 @@
-"""pytest fixtures for alcsim's fakes, registered through the `pytest11` entry point.
-
-`sf_org` starts an isolated org on a free port for one test and gives its URLs, credentials, CA
-bundle and a ready simple-salesforce client; `sf_org_factory` starts more with their own config.
-"""
+"""pytest fixtures for alcsim's orgs, environments and topologies (the `pytest11` entry point loads it)."""
 
 from __future__ import annotations
 
@@ -25,14 +21,19 @@ def sf_clock() -> Clock:
 
 @pytest.fixture
 def sf_org_factory(sf_clock, tmp_path):
+    """Start more orgs: `start(config=None, data_dir=None, clock=None)` returns a running org.
+
+    `config` is a dict (the keys of an org config file) or an OrgConfig; the orgs read `sf_clock` unless
+    given a clock, and every one is stopped after the test."""
     from alcsim.simulators.salesforce.config import OrgConfig
     from alcsim.simulators.salesforce.running import start_org
 
     started = []
 
     def start(config: OrgConfig | dict | None = None, data_dir=None, clock: Clock | None = None):
-        if isinstance(config, dict):
-            config = OrgConfig.from_dict(config)
+        __tracebackhide__ = True  # a config mistake shows as the test's line and the problems
+        if config is not None and not isinstance(config, OrgConfig):
+            config = OrgConfig.from_dict(config, source="sf_org_factory(config)")
         running = start_org(config, data_dir=data_dir, clock=clock or sf_clock)
         started.append(running)
         return running
@@ -44,7 +45,10 @@ def sf_org_factory(sf_clock, tmp_path):
 
 @pytest.fixture
 def sf_org(sf_org_factory):
-    """A running org with the package at its current version; `.client()` is a simple-salesforce client."""
+    """A fresh org with the package at its current version: `.instance_url`, `.client()`, `.session()`.
+
+    `.client()` is a simple-salesforce client logged in as the integration user; `.session()` a requests
+    session that trusts the org's CA; `.token_url`, `.ca_bundle` and `.describe()` what other clients need."""
     return sf_org_factory()
 
 

@@ -33,6 +33,11 @@ def org_settings(settings: dict, org_id: str) -> dict:
     return next((o for o in settings.get("organizations", []) if o.get("org_id") == org_id), {})
 
 
+def person_accounts(settings: dict, org_id: str) -> bool:
+    """MATCH-06: the org matches users to person Accounts instead of Contacts."""
+    return bool(org_settings(settings, org_id).get("person_account_mode"))
+
+
 def account_link(settings: dict, account_id: int) -> dict | None:
     return next((lk for lk in settings.get("links", []) if lk.get("social_account_id") == account_id), None)
 

@@ -11,29 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, request
-
-from alcsim.connector import alcmeon_calls as alc
-from alcsim.connector import org_records as sf
-from alcsim.connector.retry import Permanent, Retryable
-from alcsim.simulators.topology.files import scope_of_instance
+from alcsim.connector.app import Refused
+from alcsim.connector.salesforce import CONVERSATION, is_id
+from alcsim.connector.scoped_ids import conversation_id_of, environment_of, scope_of_instance
 
 SIGNATURE_SECONDS = 900
 CASE_PREFIX = "500"
-CONVERSATION = "alcmeon__Conversation__c"
 EMBED_FORMAT = "mobile-vertical"  # embed.yaml: the only format
 # WIDGET-04 (AR 3.9): rights from the user's permission sets; the package ships these two.
 PERMISSIONS = (("Alcmeon_Admin", "read-answer-moderate"), ("Alcmeon_Agent", "read-answer"))
 READ_ONLY = "read"
 
 
-class WidgetError(Exception):
-    def __init__(self, status: int, message: str, code: str = "widget-error"):
-        super().__init__(message)
-        self.status, self.code = status, code
+class WidgetError(Refused):
+    """A widget call refused: the status, and a code the org's page shows (connector/app.py envelope)."""
+
+    default_code = "widget-error"
 
 
 # -- rules ------------------------------------------------------------------------------------------------
@@ -87,16 +82,6 @@ def embed_url(url: str, language: str, time_zone: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': language, 'tz': time_zone})}"
 
 
-def environment_of(scoped_id: str, scopes: dict[str, str]) -> str | None:
-    """The environment a record came from: the first part of its scoped id (TOPO-03)."""
-    return scopes.get((scoped_id or "").split(":", 1)[0])
-
-
-def conversation_id_of(scoped_id: str) -> int:
-    """docs/assumptions.md scoped-id layout: the last part is the conversation id in base 36."""
-    return int(scoped_id.rsplit(":", 1)[-1], 36)
-
-
 # -- I/O --------------------------------------------------------------------------------------------------
 class Widget:
     def __init__(self, connector):
@@ -124,24 +109,23 @@ class Widget:
             record_id,
             args.get("issued_at", ""),
             args.get("signature", ""),
-            time.time(),
+            self.connector.clock.timestamp(),  # the shared clock: the age of a signature is simulated time
         ):
             raise WidgetError(401, "bad or expired widget signature", "bad-signature")
         return user_id
 
     def user(self, org: str, user_id: str) -> dict:
         gateway = self.org(org)
-        if not sf.is_id(user_id):
+        if not is_id(user_id):
             raise WidgetError(400, "user_id is a Salesforce User id")
-        rows = sf.query(
-            gateway,
+        rows = gateway.query_all(
             "SELECT Id, Email, Name, IsActive, LanguageLocaleKey, TimeZoneSidKey, LocaleSidKey"
             f" FROM User WHERE Id = '{user_id}'",
         )
         if not rows or not rows[0]["IsActive"]:
             raise WidgetError(403, f"no active user {user_id} in org {org!r}", "inactive-user")
-        sets = sf.query(
-            gateway, f"SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '{user_id}'"
+        sets = gateway.query_all(
+            f"SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '{user_id}'"
         )
         user = rows[0]
         names = [s["PermissionSet"]["Name"] for s in sets if s.get("PermissionSet")]
@@ -158,16 +142,15 @@ class Widget:
 
     def conversation_record(self, org: str, record_id: str) -> dict | None:
         """WIDGET-01 (a conversation record) or WIDGET-02 (a Case: its newest conversation record)."""
-        if not sf.is_id(record_id):
+        if not is_id(record_id):
             raise WidgetError(400, f"{record_id!r} is not a Salesforce id")
         fields = f"SELECT Id, alcmeon__scoped_id__c, alcmeon__Case__c, alcmeon__Status__c FROM {CONVERSATION}"
         if record_id.startswith(CASE_PREFIX):
-            rows = sf.query(
-                self.org(org),
+            rows = self.org(org).query_all(
                 f"{fields} WHERE alcmeon__Case__c = '{record_id}' ORDER BY CreatedDate DESC, Id DESC LIMIT 1",
             )
             return rows[0] if rows else None
-        rows = sf.query(self.org(org), f"{fields} WHERE Id = '{record_id}'")
+        rows = self.org(org).query_all(f"{fields} WHERE Id = '{record_id}'")
         if not rows:
             raise WidgetError(404, f"no {CONVERSATION} or Case {record_id} in org {org!r}")
         return rows[0]
@@ -191,7 +174,7 @@ class Widget:
             "format": EMBED_FORMAT,
             "permission": user["permission"],
         }
-        answer = alc.embed(self.connector.environment(env), body)
+        answer = self.connector.environment(env).embed(body)
         return {
             "url": embed_url(answer["url"], user["language"], user["time_zone"]),
             "account_id": answer["account_id"],
@@ -234,7 +217,7 @@ class Widget:
         if conversation["status"] == "closed":
             raise WidgetError(409, f"conversation {conversation_id} is closed", "conversation-closed")
         if close:
-            done = alc.close_conversation(gateway, conversation_id, agent, text)
+            done = gateway.close_conversation(conversation_id, agent, text)
             return {
                 "status": "closed",
                 "conversation_id": conversation_id,
@@ -242,72 +225,10 @@ class Widget:
                 "action_ids": done.get("action_ids", []),
             }
         task_id = conversation["tasks"][-1]["id"]
-        alc.answer(gateway, task_id, agent, text)
+        gateway.answer(task_id, agent, text)
         return {
             "status": "started",
             "conversation_id": conversation_id,
             "task_id": task_id,
             "agent_id": agent,
         }
-
-
-def widget_errors(bp: Blueprint) -> Blueprint:
-    """The widget's JSON errors, shared by its routes and the engagement's."""
-
-    @bp.errorhandler(WidgetError)
-    def _widget_error(exc: WidgetError):
-        return error(exc.status, str(exc), exc.code)
-
-    @bp.errorhandler(Permanent)
-    def _permanent(exc: Permanent):
-        return error(502, str(exc), "upstream-error")
-
-    @bp.errorhandler(Retryable)
-    def _retryable(exc: Retryable):
-        return error(503, str(exc), "upstream-unavailable")
-
-    return bp
-
-
-def blueprint(connector, widget: Widget) -> Blueprint:
-    bp = widget_errors(Blueprint("widget", __name__))
-
-    @bp.get("/widget/<org>/records/<record_id>")
-    def open_record(org: str, record_id: str):
-        """WIDGET-01/02/03: what the widget shows on a conversation record or a Case."""
-        user = widget.user(org, widget.verify(org, record_id, request.args))
-        record = widget.conversation_record(org, record_id)
-        if record is None and record_id.startswith(CASE_PREFIX):
-            from alcsim.connector.widget import engagement
-
-            # ENG-05: an engagement answered by the customer gives the Case its conversation now.
-            record = engagement.switch_if_answered(connector, org, record_id)
-            if record is None:
-                return jsonify(engagement.engagement_view(connector, widget, org, record_id, user))
-        return jsonify(widget.conversation_view(org, record, user))
-
-    @bp.post("/widget/<org>/records/<record_id>/reply")
-    def reply(org: str, record_id: str):
-        user = widget.user(org, widget.verify(org, record_id, request.args))
-        text = (request.get_json(silent=True) or {}).get("text")
-        return jsonify(widget.act(org, record_id, user, text, close=False))
-
-    @bp.post("/widget/<org>/records/<record_id>/close")
-    def close(org: str, record_id: str):
-        user = widget.user(org, widget.verify(org, record_id, request.args))
-        text = (request.get_json(silent=True) or {}).get("text")
-        return jsonify(widget.act(org, record_id, user, text, close=True))
-
-    return bp
-
-
-def error(status: int, message: str, code: str):
-    response = jsonify({"error": code, "details": message})
-    response.status_code = status
-    return response
-
-
-def register(connector) -> None:
-    widget = Widget(connector)
-    connector.widget = widget
-    connector.app.register_blueprint(blueprint(connector, widget))

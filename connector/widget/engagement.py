@@ -11,20 +11,15 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from types import MappingProxyType
 
-from flask import Blueprint, jsonify, request
-
-from alcsim.connector import alcmeon_calls as alc
-from alcsim.connector import org_records as sf
-from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.retry import CallFailed, Permanent, Retryable
 from alcsim.connector.rules import to_salesforce as sync_rules
-from alcsim.connector.widget.backend import CASE_PREFIX, READ_ONLY, Widget, WidgetError, widget_errors
+from alcsim.connector.salesforce import CONVERSATION, soql_text
+from alcsim.connector.widget.backend import READ_ONLY, Widget, WidgetError
 
 log = logging.getLogger("alcsim.connector.engagement")
-ACTION_JOB = "alcmeon.action"  # the core's handler of notified actions (connector/service.py)
 ENGAGEMENT = "alcmeon__Engagement__c"
 CHANNELS = MappingProxyType({"WhatsApp": "whatsapp", "KakaoTalk": "kakaotalk"})  # ENG-02: the only two
 SENT, FAILED, DRAFT = "Sent", "Failed", "Draft"  # docs/assumptions.md: alcmeon__Status__c values
@@ -104,7 +99,9 @@ def failed_details(message: str) -> dict:
 
 def is_ongoing_refusal(exc: Exception) -> bool:
     """ENG-07: the send API refused because the customer is in an ongoing conversation (403)."""
-    return ": 403 " in str(exc) and ONGOING in str(exc)
+    if not isinstance(exc, CallFailed) or exc.status != 403:
+        return False
+    return isinstance(exc.body, dict) and exc.body.get("error") == ONGOING
 
 
 def reply_conversation(sends: list[dict], message_id: str) -> int | None:
@@ -113,20 +110,21 @@ def reply_conversation(sends: list[dict], message_id: str) -> int | None:
 
 
 # -- I/O --------------------------------------------------------------------------------------------------
-def environments_of(connector, org: str) -> list[str]:
-    return sorted({env for (o, env) in connector.config.callout_secrets if o == org})
+def create_table(store) -> None:
+    with store.transaction() as db:
+        db.execute(SCHEMA)
 
 
 def engagements(connector, org: str, case_id: str) -> list[dict]:
-    return sf.query(
-        connector.org(org),
-        f"SELECT {FIELDS} FROM {ENGAGEMENT} WHERE alcmeon__Case__c = '{case_id}' ORDER BY CreatedDate, Id",
+    return connector.org(org).query_all(
+        f"SELECT {FIELDS} FROM {ENGAGEMENT} WHERE alcmeon__Case__c = '{soql_text(case_id)}'"
+        " ORDER BY CreatedDate, Id"
     )
 
 
 def engagement_view(connector, widget: Widget, org: str, case_id: str, user: dict) -> dict:
     """The widget's engagement page on a Case without a conversation (ENG-04)."""
-    envs = environments_of(connector, org)
+    envs = widget.environments_of(org)
     rows = engagements(connector, org, case_id)
     return {
         "mode": "engagement",
@@ -163,7 +161,7 @@ def send(
     engagement = rows[0]
     if not sendable(engagement["alcmeon__Status__c"]):
         raise WidgetError(409, f"engagement {engagement_id} was already sent", "already-sent")
-    envs = environments_of(connector, org)
+    envs = widget.environments_of(org)
     has_conversation = widget.conversation_record(org, case_id) is not None
     env_gw = connector.environment(envs[0]) if len(envs) == 1 else None
     account_id, account_type, consent = None, None, False
@@ -173,35 +171,43 @@ def send(
         if account is not None:
             account_id, account_type = account["id"], account["type"]
             recipient = engagement["alcmeon__Recipient_Id__c"] or ""
-            consent = account_type in CHANNELS.values() and alc.has_consent(env_gw, account_id, recipient)
+            consent = account_type in CHANNELS.values() and env_gw.has_consent(account_id, recipient)
     refused = refusal(envs, engagement["alcmeon__Channel__c"], account_type, consent, has_conversation)
     if refused is not None:
         if refused[0] in ("no-consent", "unsupported-channel"):
-            sf.update(org_gw, ENGAGEMENT, engagement["Id"], failed_details(refused[1]))
+            org_gw.update(ENGAGEMENT, engagement["Id"], failed_details(refused[1]))
         raise WidgetError(409, refused[1], refused[0])
     request_body = send_body(
         engagement, account_id, body.get("variables") or {}, bool(body.get("interrupt_ongoing_conversation"))
     )
     try:
-        answer = alc.send_template(env_gw, account_type, request_body)
+        answer = env_gw.send_template(account_type, request_body)
     except Permanent as exc:
-        sf.update(org_gw, ENGAGEMENT, engagement["Id"], failed_details(str(exc)))
+        org_gw.update(ENGAGEMENT, engagement["Id"], failed_details(str(exc)))
         if is_ongoing_refusal(exc):  # ENG-07: the agent may send again with interrupt_ongoing_conversation
             raise WidgetError(409, "ENG-07: the customer is in an ongoing conversation", ONGOING) from None
         raise WidgetError(502, str(exc), "send-failed") from None
     message_id = answer["message_id"]
-    sent = next((s for s in alc.template_sends(env_gw) if s.get("id") == message_id), {})
+    sent = next((s for s in env_gw.template_sends() if s.get("id") == message_id), {})
     language = (
         body.get("language")
         or _template_language(env_gw, account_type, account_id, request_body)
         or user["language"]
     )
-    when = sent_time(sent.get("sent_at")) or datetime.now(UTC)
-    sf.update(org_gw, ENGAGEMENT, engagement["Id"], sent_details(when, language, sent.get("content")))
+    when = sent_time(sent.get("sent_at")) or connector.clock.now()
+    org_gw.update(ENGAGEMENT, engagement["Id"], sent_details(when, language, sent.get("content")))
     with connector.store.transaction() as db:
         db.execute(
             "INSERT OR REPLACE INTO engagement_sends VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            (engagement["Id"], org_gw.organization_id, envs[0], case_id, account_id, message_id, time.time()),
+            (
+                engagement["Id"],
+                org_gw.organization_id,
+                envs[0],
+                case_id,
+                account_id,
+                message_id,
+                connector.clock.timestamp(),
+            ),
         )
     return {"status": SENT, "engagement_id": engagement["Id"], "message_id": message_id}
 
@@ -210,16 +216,9 @@ def _template_language(env_gw, channel: str, account_id: int, body: dict) -> str
     """KakaoTalk publishes a template's language (AR 3.11); WhatsApp's template list is not in the API."""
     if channel != "kakaotalk":
         return None
-    answer = (
-        alc.call(
-            env_gw,
-            "POST",
-            "/v1/kakaotalk/templates",
-            json={"account_id": account_id, "id": body["template_id"]},
-        )
-        or {}
+    return next(
+        (t.get("language") for t in env_gw.kakaotalk_templates(account_id, body["template_id"])), None
     )
-    return next((t.get("language") for t in answer.get("data", [])), None)
 
 
 def switch_if_answered(connector, org: str, case_id: str) -> dict | None:
@@ -233,7 +232,7 @@ def switch_if_answered(connector, org: str, case_id: str) -> dict | None:
     )
     for row in rows:
         conversation_id = reply_conversation(
-            alc.template_sends(connector.environment(row["env"])), row["message_id"]
+            connector.environment(row["env"]).template_sends(), row["message_id"]
         )
         if conversation_id is not None:
             return link(connector, row, conversation_id)
@@ -248,7 +247,7 @@ def link_answered(connector, env: str) -> int:
     )
     if not rows:
         return 0
-    sends = alc.template_sends(connector.environment(env))
+    sends = connector.environment(env).template_sends()
     linked = 0
     for row in rows:
         conversation_id = reply_conversation(sends, row["message_id"])
@@ -270,16 +269,14 @@ def link(connector, row: dict, conversation_id: int) -> dict:
     if not result.ok:
         raise Permanent(f"ENG-05: {result.error}")
     saved = org_gw.get_conversation(conversation["scoped_id"])
-    current = sf.query(
-        org_gw, f"SELECT Id, alcmeon__Case__c FROM alcmeon__Conversation__c WHERE Id = '{saved['Id']}'"
-    )
+    current = org_gw.query_all(f"SELECT Id, alcmeon__Case__c FROM {CONVERSATION} WHERE Id = '{saved['Id']}'")
     if (current[0].get("alcmeon__Case__c") or "")[:15] != case_id[:15]:
         # A customer's Case-per-conversation automation gave it a Case of its own; the engagement's wins.
-        sf.update(org_gw, "alcmeon__Conversation__c", saved["Id"], {"alcmeon__Case__c": case_id})
+        org_gw.update(CONVERSATION, saved["Id"], {"alcmeon__Case__c": case_id})
     connector.store.save_record(
         org_gw.organization_id, conversation["scoped_id"], saved["Id"], None, record["alcmeon__Status__c"]
     )
-    sf.update(org_gw, ENGAGEMENT, row["engagement_id"], {"alcmeon__Conversation__c": saved["Id"]})
+    org_gw.update(ENGAGEMENT, row["engagement_id"], {"alcmeon__Conversation__c": saved["Id"]})
     with connector.store.transaction() as db:
         db.execute(
             "UPDATE engagement_sends SET linked_record = ? WHERE engagement_id = ?",
@@ -314,27 +311,3 @@ class AnsweredSends:
             except (Retryable, Permanent) as exc:
                 log.warning("engagement replies of %s not linked yet: %s", env, exc)
         return outcomes
-
-
-def blueprint(connector, widget: Widget) -> Blueprint:
-    bp = widget_errors(Blueprint("engagement", __name__))
-
-    @bp.post("/widget/<org>/records/<case_id>/engagements/<engagement_id>/send")
-    def send_engagement(org: str, case_id: str, engagement_id: str):
-        """ENG-04: {variables, interrupt_ongoing_conversation, language?}, signed like every widget call."""
-        if not case_id.startswith(CASE_PREFIX):
-            raise WidgetError(400, "an engagement is sent from a Case", "not-a-case")
-        user = widget.user(org, widget.verify(org, case_id, request.args))
-        body = request.get_json(silent=True) or {}
-        return jsonify(send(connector, widget, org, case_id, engagement_id, user, body))
-
-    return bp
-
-
-def register(connector) -> None:
-    with connector.store.transaction() as db:
-        db.execute(SCHEMA)
-    connector.app.register_blueprint(blueprint(connector, Widget(connector)))
-    inner = connector.dispatcher.handler(ACTION_JOB)
-    if inner is not None:
-        connector.dispatcher.register(ACTION_JOB, AnsweredSends(connector, inner))

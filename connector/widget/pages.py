@@ -1,7 +1,7 @@
 """The widget's pages (WIDGET-01..05, ENG-04/05): the HTML the org's iframe shows, on the widget backend."""
 
 # The org's record page frames `widget_url_template(...)`: the package's component passes the user, the
-# record and a signed time (connector/widget.py). Conversation mode frames Alcméon's embed (messages, in
+# record and a signed time (connector/widget/backend.py). Conversation mode frames Alcméon's embed (messages, in
 # the user's language and time zone) under a reply box; "Send" asks whether the conversation should
 # continue (AR 1.10) and either replies or replies and closes. A Case without a conversation shows its
 # engagements (template, variables, consent, send); a few lines of JavaScript poll the widget's JSON
@@ -13,10 +13,10 @@ import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from alcsim.connector import alcmeon_calls as alc
-from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.app import Refused, upstream_failure
+from alcsim.connector.retry import CallFailed
 from alcsim.connector.widget import engagement, text
-from alcsim.connector.widget.backend import CASE_PREFIX, READ_ONLY, WidgetError
+from alcsim.connector.widget.backend import CASE_PREFIX, READ_ONLY, Widget, WidgetError
 
 PAGE = "/widget/<org>/page/<record_id>"
 SIGNED = ("user_id", "issued_at", "signature")
@@ -42,7 +42,7 @@ def variables_for(channel_type: str | None, form: dict[str, str]) -> dict:
     return {"body": values} if channel_type == "whatsapp" else values
 
 
-def blueprint(connector) -> Blueprint:
+def blueprint(connector, widget: Widget) -> Blueprint:
     bp = Blueprint("widget_pages", __name__, template_folder="templates")
 
     def signed() -> dict[str, str]:
@@ -52,7 +52,6 @@ def blueprint(connector) -> Blueprint:
         return redirect(url_for("widget_pages.page", org=org, record_id=record_id, **signed(), **extra), 303)
 
     def visitor(org: str, record_id: str) -> dict:
-        widget = connector.widget
         return widget.user(org, widget.verify(org, record_id, request.args))
 
     def failure(status: int, code: str, detail: str):
@@ -65,22 +64,18 @@ def blueprint(connector) -> Blueprint:
             detail=detail,
         ), status
 
-    @bp.errorhandler(WidgetError)
-    def _widget_error(exc: WidgetError):
+    # The app's JSON errors (connector/app.py) as an HTML page, since these routes answer an iframe.
+    @bp.errorhandler(Refused)
+    def _refused(exc: Refused):
         return failure(exc.status, exc.code, str(exc))
 
-    @bp.errorhandler(Permanent)
-    def _permanent(exc: Permanent):
-        return failure(502, "upstream-error", str(exc))
-
-    @bp.errorhandler(Retryable)
-    def _retryable(exc: Retryable):
-        return failure(503, "upstream-unavailable", str(exc))
+    @bp.errorhandler(CallFailed)
+    def _call_failed(exc: CallFailed):
+        return _refused(upstream_failure(exc))
 
     @bp.get(PAGE)
     def page(org: str, record_id: str):
         user = visitor(org, record_id)
-        widget = connector.widget
         record = widget.conversation_record(org, record_id)
         if record is None and record_id.startswith(CASE_PREFIX):
             record = engagement.switch_if_answered(connector, org, record_id)  # ENG-05, one-way (ENG-06)
@@ -106,7 +101,7 @@ def blueprint(connector) -> Blueprint:
         )
 
     def engagement_page(org: str, case_id: str, user: dict):
-        view = engagement.engagement_view(connector, connector.widget, org, case_id, user)
+        view = engagement.engagement_view(connector, widget, org, case_id, user)
         cards = engagement_cards(org, case_id, view, user)
         waiting = any(c["status"] == engagement.SENT for c in cards)
         poll = url_for("widget.open_record", org=org, record_id=case_id, **signed())
@@ -136,7 +131,7 @@ def blueprint(connector) -> Blueprint:
             consent = bool(
                 account
                 and kind in engagement.CHANNELS.values()
-                and alc.has_consent(gateway, account["id"], recipient)
+                and gateway.has_consent(account["id"], recipient)
             )
             template = template_of(gateway, kind, account, row["alcmeon__Template_Id__c"])
             names = placeholders(template["body"]) if template else list(UNKNOWN_TEMPLATE_VARIABLES)
@@ -168,7 +163,7 @@ def blueprint(connector) -> Blueprint:
         user = visitor(org, record_id)
         close = request.form.get("action") == "close"
         try:
-            connector.widget.act(org, record_id, user, request.form.get("text", ""), close=close)
+            widget.act(org, record_id, user, request.form.get("text", ""), close=close)
         except WidgetError as exc:
             return back(org, record_id, error=exc.code, detail=str(exc))
         return back(org, record_id, notice="closed" if close else "sent")
@@ -183,7 +178,7 @@ def blueprint(connector) -> Blueprint:
             "interrupt_ongoing_conversation": form.get("interrupt") == "on",
         }
         try:
-            engagement.send(connector, connector.widget, org, record_id, engagement_id, user, body)
+            engagement.send(connector, widget, org, record_id, engagement_id, user, body)
         except WidgetError as exc:
             return back(org, record_id, error=exc.code, detail=str(exc))
         return back(org, record_id, notice="engaged")
@@ -195,17 +190,9 @@ def template_of(gateway, kind: str | None, account: dict | None, template_id) ->
     """KakaoTalk lists its templates (AR 3.11); WhatsApp's are not published, so the widget shows the id."""
     if gateway is None or kind != "kakaotalk" or not account or not str(template_id or "").isdigit():
         return None
-    answer = (
-        alc.call(
-            gateway,
-            "POST",
-            "/v1/kakaotalk/templates",
-            json={"account_id": account["id"], "id": int(template_id)},
-        )
-        or {}
-    )
-    return next(iter(answer.get("data") or []), None)
+    return next(iter(gateway.kakaotalk_templates(account["id"], int(template_id))), None)
 
 
 def register(connector) -> None:
-    connector.app.register_blueprint(blueprint(connector))
+    """After connector/widget/routes.py, whose widget the pages share."""
+    connector.app.register_blueprint(blueprint(connector, connector.widget))

@@ -1,4 +1,4 @@
-"""`alcsim rules coverage`: each rule of RULES.md with the scenarios that prove it, from the last acceptance run."""
+"""Each rule of RULES.md with the scenarios that prove it, from the feature files and the last acceptance run."""
 
 # A rule is covered when at least one scenario tagged with its ID passed in the last run (RULES.md). A
 # scenario passed when every run of it passed (each example of an outline). The scenarios come from the
@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import click
-from gherkin.parser import Parser
 
 ROOT = Path(__file__).resolve().parents[2]  # features/ ships beside simulators/ (pyproject.toml)
 RULES = ROOT / "features" / "RULES.md"  # the project's copy of ../shared/reference/RULES.md
@@ -22,6 +18,7 @@ FEATURES = ROOT / "features"
 REPORT = Path("reports") / "cucumber.json"  # where the acceptance run writes it, from the project root
 RULE_LINE = re.compile(r"^- (?P<id>[A-Z0-9]+-\d\d) (?P<text>.*)$")
 TAG = re.compile(r"^@(?P<id>[A-Z0-9]+-\d\d)$")
+MARK = {"passed": "✔", "failed": "✘", "skipped": "–", "not run": "·"}  # one mark per scenario status
 
 
 @dataclass
@@ -64,6 +61,10 @@ def read_rules(path: Path = RULES) -> list[Rule]:
 
 def read_features(root: Path = FEATURES) -> list[ScenarioInfo]:
     """Every scenario of every feature, with its own tags and the feature's (Gherkin inheritance)."""
+    # Imported here: the Gherkin parser comes with pytest-bdd (the test extra), and the CLI that imports
+    # this module must start with the base dependencies alone.
+    from gherkin.parser import Parser
+
     found = []
     for path in sorted(root.rglob("*.feature")):
         document = Parser().parse(path.read_text(encoding="utf-8"))
@@ -130,103 +131,3 @@ def load(rules_path: Path = RULES, features: Path = FEATURES, report: Path = REP
     if report.exists():
         attach_results(scenarios, json.loads(report.read_text(encoding="utf-8")))
     return rules, scenarios
-
-
-MARK = {"passed": "✔", "failed": "✘", "skipped": "–", "not run": "·"}
-
-
-@click.group("rules")
-def rules_cli() -> None:
-    """The behaviour rules (RULES.md) and the acceptance scenarios that prove them."""
-
-
-@rules_cli.command("coverage")
-@click.option(
-    "--rules", "rules_path", type=click.Path(exists=True, path_type=Path), default=RULES, show_default=True
-)
-@click.option(
-    "--features",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=FEATURES,
-    show_default=True,
-)
-@click.option(
-    "--report",
-    type=click.Path(path_type=Path),
-    default=REPORT,
-    show_default=True,
-    help="Cucumber JSON of the last acceptance run.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
-def coverage_command(rules_path: Path, features: Path, report: Path, as_json: bool) -> None:
-    """Print each rule with the scenarios that prove it; exit 1 when a rule is uncovered or covered only
-    by failing (or not run) scenarios."""
-    if not report.exists():
-        click.echo(f"no acceptance report at {report}: run the acceptance suite first (make rules)", err=True)
-    rules, scenarios = load(rules_path, features, report)
-    table = coverage(rules, scenarios)
-    missing = [rule.id for rule, proofs in table if not covered(proofs)]
-    strays = unknown_tags(rules, scenarios)
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "rules": [
-                        {
-                            "id": r.id,
-                            "section": r.section,
-                            "text": r.text,
-                            "covered": covered(p),
-                            "scenarios": [
-                                {"feature": s.uri, "name": s.name, "line": s.line, "status": s.status}
-                                for s in p
-                            ],
-                        }
-                        for r, p in table
-                    ],
-                    "uncovered": missing,
-                    "unknown_tags": strays,
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    else:
-        section = None
-        for rule, proofs in table:
-            if rule.section != section:
-                section = rule.section
-                click.echo(f"\n{section}")
-            state = "covered" if covered(proofs) else "UNCOVERED"
-            click.echo(f"  {rule.id:<10} {state:<9} {rule.text[:90]}")
-            for proof in proofs:
-                click.echo(
-                    f"      {MARK[proof.status]} {proof.status:<7} {proof.uri}:{proof.line}  {proof.name}"
-                )
-        total = len(rules)
-        click.echo(
-            f"\n{total - len(missing)}/{total} rules covered by passing scenarios"
-            f" ({len(scenarios)} scenarios in {features.name}/)."
-        )
-        if missing:
-            click.echo("Uncovered: " + ", ".join(missing))
-        if strays:
-            click.echo("Tags naming no rule: " + ", ".join(strays))
-    sys.exit(1 if missing or strays else 0)
-
-
-@rules_cli.command("report")
-@click.option("--report", type=click.Path(exists=True, path_type=Path), default=REPORT, show_default=True)
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=REPORT.parent / "acceptance.html", show_default=True
-)
-def report_command(report: Path, out: Path) -> None:
-    """Write the HTML living documentation from the Cucumber JSON of the last run."""
-    from alcsim.simulators.acceptance.living_doc import render
-
-    out.write_text(render(json.loads(report.read_text(encoding="utf-8")), FEATURES), encoding="utf-8")
-    click.echo(str(out))
-
-
-if __name__ == "__main__":
-    rules_cli()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from alcsim.simulators.alcmeon.pytest_fixtures import WebhookReceiver, start_environment
+from alcsim.simulators.alcmeon.running import WebhookReceiver, start_environment
 
 BURST = 2000
 OVER_HTTPS = 300

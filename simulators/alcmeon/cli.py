@@ -11,6 +11,7 @@ import requests
 from alcsim.simulators.alcmeon.config import EnvironmentConfig
 from alcsim.simulators.alcmeon.environment import create_environment
 from alcsim.simulators.alcmeon.traffic import TrafficGenerator
+from alcsim.simulators.common.config_schema import ConfigError, exit_refused
 from alcsim.simulators.common.waiting import wait_for_interrupt
 
 
@@ -29,8 +30,8 @@ def alcmeon(port, host, data_dir, config_path, seed, traffic):
     """Serve a fake Alcméon environment over HTTPS."""
     try:
         config = EnvironmentConfig.load(config_path) if config_path else EnvironmentConfig()
-    except (ValueError, TypeError) as exc:
-        raise click.BadParameter(str(exc), param_hint="--config") from None
+    except ConfigError as exc:
+        exit_refused(exc)
     if data_dir:
         config.data_dir = data_dir
     if seed is not None:

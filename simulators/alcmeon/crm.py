@@ -27,7 +27,8 @@ class Answer:
 
     @property
     def problem(self) -> str:
-        return str(self.body.get("error") or self.body.get("details") or f"HTTP {self.status}")
+        """The connector's reason: its envelope is {error: code, details: message} (connector/app.py)."""
+        return str(self.body.get("details") or self.body.get("error") or f"HTTP {self.status}")
 
 
 class MatchingClient:

@@ -14,7 +14,12 @@ from alcsim.simulators.common.ids import IdSource
 from alcsim.simulators.salesforce import errors
 from alcsim.simulators.salesforce.auth import Sessions
 from alcsim.simulators.salesforce.automation import CustomerAutomation
-from alcsim.simulators.salesforce.config import CURRENT_API_VERSION, OrgConfig
+from alcsim.simulators.salesforce.config import (
+    CURRENT_API_VERSION,
+    PACKAGE_PERMISSION_SETS,
+    PROFILES,
+    OrgConfig,
+)
 from alcsim.simulators.salesforce.ids import make_id, pod_for_seed, to18
 from alcsim.simulators.salesforce.limits import ApiUsage
 from alcsim.simulators.salesforce.package import PackageCallouts
@@ -135,12 +140,10 @@ class Org:
             },
         )
         self._running_as = first_user
-        for profile in ("System Administrator", "Standard User"):
+        for profile in PROFILES:
             self.records.create_as(first_user, "Profile", {"Name": profile})
-        for spec in [
-            {"name": "Alcmeon_Admin", "label": "Alcméon Admin"},
-            {"name": "Alcmeon_Agent", "label": "Alcméon Agent"},
-        ] + list(c.permission_sets):
+        package_sets = [{"name": name, "label": label} for name, label in PACKAGE_PERMISSION_SETS.items()]
+        for spec in package_sets + list(c.permission_sets):
             self.records.create_as(
                 first_user, "PermissionSet", {"Name": spec["name"], "Label": spec.get("label", spec["name"])}
             )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -179,7 +178,7 @@ def _widget_url(sobject: SObject, record_id: str) -> str | None:
     template = org().config.widget_url
     if not template or sobject.name not in WIDGET_OBJECTS:
         return None
-    issued_at = int(time.time())
+    issued_at = int(org().clock.timestamp())
     return template.format(
         org_id=org().id,
         record_id=record_id,
@@ -191,9 +190,9 @@ def _widget_url(sobject: SObject, record_id: str) -> str | None:
 
 
 def _widget_signature(record_id: str, user_id: str, issued_at: int) -> str:
-    """What the package's Apex signs for its widget (connector/widget.py): hex HMAC-SHA256, with the
+    """What the package's Apex signs for its widget (connector/widget/backend.py): hex HMAC-SHA256, with the
     Named Credential secret of the org's callouts, of 15-character org, user and record ids and the time.
-    Wall-clock time, as the connector checks it against its own; empty when the org has no callouts."""
+    The org's clock (the topology's shared one), as the connector checks it; empty without callouts."""
     callouts = org().config.package_callouts
     if not callouts:
         return ""

@@ -7,7 +7,7 @@ Names are matched case-insensitively and answered in their canonical spelling (s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -368,6 +368,23 @@ def _address_fields(prefix: str) -> list[Field]:
 def _load_yaml(name: str) -> dict:
     with open(HERE / name, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+@cache
+def package_versions() -> tuple[str, ...]:
+    """The released versions of the package: each one that introduced an object or a field (PKG-04)."""
+    package = _load_yaml("package.yaml")
+    found = {str(package["version"])}
+    for spec in package["objects"].values():
+        found |= {str(s["since"]) for s in (spec, *spec.get("fields", [])) if s.get("since")}
+    return tuple(sorted(found, key=version_key))
+
+
+@cache
+def standard_picklist(sobject: str, field_name: str) -> tuple[str, ...]:
+    """The values of a standard object's picklist, as metadata/standard.yaml declares them."""
+    spec = next(f for f in _load_yaml("standard.yaml")[sobject]["fields"] if f["name"] == field_name)
+    return tuple(str(v) for v in spec["values"])
 
 
 class Schema:

@@ -7,13 +7,15 @@
 from __future__ import annotations
 
 from alcsim.connector.alcmeon import EnvironmentEndpoint
+from alcsim.connector.clock import Clock, SystemClock
 from alcsim.connector.engine import EngineSettings
 from alcsim.connector.salesforce import OrgEndpoint
 from alcsim.connector.service import Connector, ConnectorConfig
 from alcsim.simulators.topology.files import Topology
 
 
-def connector_config(topology: Topology, db_path=None) -> ConnectorConfig:
+def connector_config(topology: Topology, db_path=None, clock: Clock | None = None) -> ConnectorConfig:
+    """The connector's config for `topology`, on the topology's shared clock when one is given."""
     secrets = {
         (org, env.name): topology.callout_secret(org, env.name)
         for env in topology.environments
@@ -25,6 +27,7 @@ def connector_config(topology: Topology, db_path=None) -> ConnectorConfig:
         callout_secrets=secrets,
         engine=EngineSettings(workers=topology.connector.workers),
         catch_up_seconds=topology.connector.catch_up_seconds,
+        clock=clock or SystemClock(),
     )
 
 

@@ -1,4 +1,4 @@
-"""Click commands: `topology validate|show FILE` and `connector --topology FILE` (for `alcsim serve`)."""
+"""Click commands: `topology validate|show NAME_OR_FILE` and `connector --topology NAME_OR_FILE` (`alcsim serve`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import sys
 
 import click
 
+from alcsim.simulators.common.config_schema import exit_refused
 from alcsim.simulators.common.waiting import wait_for_interrupt
-from alcsim.simulators.topology.files import Topology, TopologyError, load
+from alcsim.simulators.topology.files import Topology, TopologyError, load, scenario_path
 
 
 def summary(topology: Topology) -> dict:
@@ -60,33 +61,34 @@ def topology() -> None:
 
 
 @topology.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(files: tuple[str, ...]) -> None:
-    """Validate topology FILES; every problem names the file, the path in it and what is wrong."""
+@click.argument("names", nargs=-1, required=True, metavar="NAME_OR_FILE...")
+def validate(names: tuple[str, ...]) -> None:
+    """Validate topologies, by file or by name as `simulate` takes them (many-to-one); exit 2 on a problem.
+
+    Every problem names the file, the line, the path in it and what to write instead."""
     failed = False
-    for file in files:
+    for name in names:
         try:
-            loaded = load(file)
+            loaded = load(scenario_path(name))
         except TopologyError as exc:
             failed = True
             for problem in exc.problems:
                 click.echo(problem, err=True)
             continue
-        click.echo(f"{file}: ok ({len(loaded.environments)} environment(s), {len(loaded.orgs)} org(s))")
+        click.echo(f"{name}: ok ({len(loaded.environments)} environment(s), {len(loaded.orgs)} org(s))")
     if failed:
-        sys.exit(1)
+        sys.exit(2)
 
 
 @topology.command("show")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("name", metavar="NAME_OR_FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def show(file: str, as_json: bool) -> None:
+def show(name: str, as_json: bool) -> None:
     """Show who talks to whom: environments, accounts and their org, teams and their queue."""
     try:
-        view = summary(load(file))
+        view = summary(load(scenario_path(name)))
     except TopologyError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        exit_refused(exc)
     if as_json:
         click.echo(json.dumps(view, indent=2, ensure_ascii=False))
         return
@@ -117,7 +119,9 @@ def show(file: str, as_json: bool) -> None:
 
 
 @click.command("connector")
-@click.option("--topology", "topology_file", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--topology", "topology_file", required=True, help="A file, or the name of a file in scenarios/."
+)
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Keep the queue (and the fakes) here.")
 @click.option("--with-fakes", is_flag=True, help="Also start the topology's orgs and environments.")
 @click.option("--verbose", is_flag=True)
@@ -134,10 +138,9 @@ def connector(topology_file: str, data_dir: str | None, with_fakes: bool, verbos
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
     try:
-        loaded = load(topology_file)
+        loaded = load(scenario_path(topology_file))
     except TopologyError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        exit_refused(exc)
     if data_dir:
         Path(data_dir).mkdir(parents=True, exist_ok=True)
     if with_fakes:

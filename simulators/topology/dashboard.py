@@ -14,6 +14,7 @@ from collections import Counter, deque
 
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request
 
+from alcsim.connector.jobs import CALLOUT_JOB
 from alcsim.simulators.common.runner import ServerThread
 from alcsim.simulators.salesforce.running import trusting_session
 from alcsim.simulators.topology.dashboard_layout import layout
@@ -99,7 +100,7 @@ class Feed:
             if job["id"] <= self.job_cursor:
                 continue
             self.job_cursor = job["id"]
-            if job.get("type") == "package.callout":
+            if job.get("type") == CALLOUT_JOB:
                 payload = job.get("payload") or {}
                 callout = payload.get("callout") or {}
                 changed = ", ".join(sorted(callout.get("changes") or {})) or "change"

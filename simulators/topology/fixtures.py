@@ -15,10 +15,12 @@ def topology_clock() -> Clock:
 
 @pytest.fixture
 def topology_factory(topology_clock, tmp_path):
-    """`start(name_or_file, durable=False, with_connector=True)` -> RunningTopology on free ports.
+    """Start whole topologies: `start(name, durable=False, with_connector=True)` returns a RunningTopology.
 
-    `durable=True` keeps the connector's queue (and the fakes) in files under tmp_path, so a test can
-    stop the connector, or kill it, and start it again."""
+    `name` is a topology of scenarios/ ("many-to-one") or the path of a topology file; its fakes and
+    connector listen on free ports and read `topology_clock`. `durable=True` keeps the connector's queue
+    (and the fakes) in files under tmp_path, so a test can stop the connector, or kill it, and start it
+    again."""
     from alcsim.simulators.topology.files import load, scenario_path
     from alcsim.simulators.topology.launch import start_topology
 
@@ -40,6 +42,8 @@ def topology_factory(topology_clock, tmp_path):
 
 @pytest.fixture
 def topology(topology_factory):
-    """scenarios/one-to-one.yaml running: `.org(name).client()`, `.env(name).customer_writes(...)`,
-    `.connector`, `.admin(method, path)` for the connector's admin routes, `.wait_for_record(...)`."""
+    """The one-to-one topology running: its orgs, its environment and the connector on one clock.
+
+    `.org(name).client()`, `.env(name).customer_writes(...)`, `.connector`, `.admin(method, path)` for
+    the connector's admin routes, `.wait_for_record(...)`."""
     return topology_factory("one-to-one")

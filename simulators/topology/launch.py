@@ -18,7 +18,7 @@ from alcsim.connector.service import Connector
 from alcsim.connector.widget.pages import widget_url_template
 from alcsim.simulators.alcmeon.config import ApplicationConfig, EnvironmentConfig
 from alcsim.simulators.alcmeon.environment import create_environment
-from alcsim.simulators.alcmeon.pytest_fixtures import AlcmeonHandle
+from alcsim.simulators.alcmeon.running import AlcmeonHandle
 from alcsim.simulators.common.clock import Clock
 from alcsim.simulators.common.runner import ServerThread
 from alcsim.simulators.common.tls import local_ca
@@ -229,7 +229,7 @@ class RunningTopology:
     def start_connector(self) -> Connector:
         """Start (or start again, on the same port and store) the in-process connector."""
         db = self.data_dir / "connector.sqlite3" if self.data_dir else None
-        connector = Connector(bootstrap.connector_config(self.topology, db))
+        connector = Connector(bootstrap.connector_config(self.topology, db, self.clock))
         urls = {
             **{n: o.instance_url for n, o in self.orgs.items()},
             **{n: e.url for n, e in self.envs.items()},
@@ -299,7 +299,7 @@ def start_topology(
             )
         # The settings are written once, through the environments' settings routes, by a short-lived
         # connector that never serves: the running connector reads them back like any admin's change.
-        setup = Connector(bootstrap.connector_config(topology))
+        setup = Connector(bootstrap.connector_config(topology, clock=clock))
         urls = {
             **{n: o.instance_url for n, o in running.orgs.items()},
             **{n: e.url for n, e in running.envs.items()},

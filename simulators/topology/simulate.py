@@ -22,8 +22,9 @@ from rich.console import Console
 from rich.live import Live
 
 from alcsim.simulators.alcmeon.traffic import TrafficGenerator
+from alcsim.simulators.common.config_schema import exit_refused
 from alcsim.simulators.topology.dashboard import start_dashboard
-from alcsim.simulators.topology.files import load, scenario_path
+from alcsim.simulators.topology.files import TopologyError, load, scenario_path
 from alcsim.simulators.topology.launch import RunningTopology, start_topology
 from alcsim.simulators.topology.observe import Observed, check_invariants, poll
 from alcsim.simulators.topology.view import render, summary
@@ -248,7 +249,10 @@ def simulate(
         raise click.BadParameter("the rate is a positive number of events per second", param_hint="--rate")
     if headless and not duration:
         raise click.BadParameter("--headless needs a --duration", param_hint="--duration")
-    topology = load(scenario_path(topology_name))
+    try:
+        topology = load(scenario_path(topology_name))
+    except TopologyError as exc:
+        exit_refused(exc)
     if free_ports:
         topology.with_free_ports()
     console = Console()

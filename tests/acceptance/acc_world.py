@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 import zlib
 from dataclasses import dataclass, field
 
@@ -207,11 +206,11 @@ class World:
 
     def widget_params(self, org: str, record_id: str, user_id: str) -> dict:
         """What the package's page passes to the widget: ids and time, signed with the Named Credential
-        secret the org shares with the connector (connector/widget.py)."""
+        secret the org shares with the connector (connector/widget/backend.py)."""
         env = next(e.name for e in self.topology.environments if org in e.org_names())
         secret = self.topology.callout_secret(org, env)
         org_id = self.rt.connector.org(org).organization_id
-        issued = str(int(time.time()))
+        issued = str(int(self.clock.timestamp()))  # the shared clock, as the org's page and the connector
         signature = widget_signature(secret, org_id, user_id, record_id, issued)
         return {"user_id": user_id, "issued_at": issued, "signature": signature}
 

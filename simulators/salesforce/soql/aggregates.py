@@ -63,7 +63,7 @@ class Aggregates:
             columns.append(sql)
             plan.aggregates.append(AggregateEntry(key, len(columns) - 1, f))
         params: list = []
-        where = self.planner._where(query.where, scope, params, include_deleted)
+        where = self.planner.where(query.where, scope, params, include_deleted)
         sql = f"SELECT {', '.join(columns)} FROM {quote(scope.sobject.name)} AS {scope.alias} {scope.join_sql()} WHERE {where}"
         if group_sql:
             sql += f" GROUP BY {', '.join(group_sql)}"

@@ -55,7 +55,7 @@ class Planner:
                 items[0].path.pos,
                 "semi join sub-selects are only allowed to select an Id or a reference field",
             )
-        where = self._where(query.where, scope, params)
+        where = self.where(query.where, scope, params)
         sql = f"SELECT {column.sql} FROM {quote(sobject.name)} AS {scope.alias} {scope.join_sql()} WHERE {where}"
         return sql, column.sql
 
@@ -72,7 +72,7 @@ class Planner:
                 f"Maximum SOQL offset allowed for apiName {sobject.name} is {MAX_OFFSET}"
             )
 
-    def _where(self, condition, scope: Scope, params: list, include_deleted: bool = False) -> str:
+    def where(self, condition, scope: Scope, params: list, include_deleted: bool = False) -> str:
         clauses = [] if include_deleted else [f"{scope.alias}.{quote('IsDeleted')} = 0"]
         if condition is not None:
             clauses.append(self.filters.sql(condition, scope, params))
@@ -122,7 +122,7 @@ class Planner:
             clause = "ORDER BY" if query.order_by else "GROUP BY"
             raise self.located.malformed(function.pos, f"COUNT() and {clause} may not be used together")
         params: list = []
-        where = self._where(query.where, scope, params, include_deleted)
+        where = self.where(query.where, scope, params, include_deleted)
         tail = self._tail(query, params)
         inner = f"SELECT 1 FROM {quote(scope.sobject.name)} AS {scope.alias} {scope.join_sql()} WHERE {where}{tail}"
         self.plan.kind, self.plan.sql, self.plan.params = "count", f"SELECT COUNT(*) FROM ({inner})", params
@@ -134,7 +134,7 @@ class Planner:
         node = Node(scope.sobject.name, self._column(columns, f"{scope.alias}.{quote('Id')}"))
         self._select(query, scope, node, columns, allow_children=True)
         params: list = []
-        where = self._where(query.where, scope, params, include_deleted)
+        where = self.where(query.where, scope, params, include_deleted)
         order = self.order_sql(query, scope) + [f"{scope.alias}.rowid"]
         tail = self._tail(query, params)
         self.plan.sql = (
@@ -274,7 +274,7 @@ class Planner:
         child_node = Node(child_sobject.name, self._column(columns, f"{scope.alias}.{quote('Id')}"))
         self._select(query, scope, child_node, columns, allow_children=False)
         params: list = []
-        where = self._where(query.where, scope, params)
+        where = self.where(query.where, scope, params)
         order = self.order_sql(query, scope) + [f"{scope.alias}.rowid"]
         head = (
             f"SELECT {', '.join(columns)} FROM {quote(child_sobject.name)} AS {scope.alias} {scope.join_sql()} "

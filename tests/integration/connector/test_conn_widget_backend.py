@@ -25,7 +25,7 @@ def grant(rt, org: str, user: str, permission_set: str) -> None:
 
 def signed(rt, org: str, env: str, user: str, record_id: str, issued_at: int | None = None) -> dict:
     """What the widget's page in the org passes: the user and record, signed with the package's secret."""
-    issued_at = int(time.time()) if issued_at is None else issued_at
+    issued_at = int(rt.clock.timestamp()) if issued_at is None else issued_at
     org_id = rt.connector.org(org).organization_id
     secret = rt.topology.callout_secret(org, env)
     return {
@@ -122,7 +122,7 @@ def test_bad_or_stale_signatures_are_refused(topology):
     agent = user_id(topology, ORG)
     forged = {**signed(topology, ORG, ENV, agent, record["Id"]), "signature": "0" * 64}
     assert widget(topology, "GET", ORG, record["Id"], forged).status_code == 401
-    stale = signed(topology, ORG, ENV, agent, record["Id"], int(time.time()) - 3600)
+    stale = signed(topology, ORG, ENV, agent, record["Id"], int(topology.clock.timestamp()) - 3600)
     assert widget(topology, "GET", ORG, record["Id"], stale).status_code == 401
     other_record = signed(topology, ORG, ENV, agent, "a00000000000000AAA")
     assert widget(topology, "GET", ORG, record["Id"], other_record).status_code == 401
@@ -148,3 +148,15 @@ def test_the_widget_on_a_case_resolves_its_conversation(topology_factory):
     assert view["conversation"]["id"] == message["conversation_id"]
     assert widget(rt, "POST", org, case_id, params, "/reply", json={"text": "Hello from the Case"}).ok
     assert answers(rt, env, message["conversation_id"])
+
+
+def test_the_age_of_a_signature_is_measured_on_the_shared_clock(topology, topology_clock):
+    """An hour on the topology's clock: a page signed at the machine's time is an hour old for the
+    connector, and one signed on the shared clock is fresh (the connector reads its config's clock)."""
+    _, record = synced(topology, ORG, ENV, "Brand WhatsApp", "33690000006")
+    agent = user_id(topology, ORG)
+    grant(topology, ORG, agent, "Alcmeon_Agent")
+    topology_clock.advance(hours=1)
+    machine_time = signed(topology, ORG, ENV, agent, record["Id"], int(time.time()))
+    assert widget(topology, "GET", ORG, record["Id"], machine_time).status_code == 401
+    assert widget(topology, "GET", ORG, record["Id"], signed(topology, ORG, ENV, agent, record["Id"])).ok

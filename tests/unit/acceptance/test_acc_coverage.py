@@ -9,7 +9,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from alcsim.simulators.acceptance import coverage, living_doc
+from alcsim.simulators.acceptance import cli, coverage, living_doc
 
 RULES = """# Rules
 ## Sync (SYNC)
@@ -80,7 +80,7 @@ def run(project, report: list[dict] | None, *extra: str):
         str(path),
         *extra,
     ]
-    return CliRunner().invoke(coverage.rules_cli, args)
+    return CliRunner().invoke(cli.rules_cli, args)
 
 
 def report_of(*elements: dict) -> list[dict]:
@@ -180,3 +180,15 @@ def test_parts_of_the_newest_run_are_merged_and_rendered(project, tmp_path):
     assert not (parts / "old-gw0.json").exists()  # an older run's part is removed
     html = (reports / "acceptance.html").read_text()
     assert "One record" in html and "Routed" in html and "@SYNC-01" in html and "Rule coverage" in html
+
+
+@pytest.mark.parametrize("args", [[], ["coverage"], ["report"]])
+def test_without_the_test_extra_rules_says_so_in_one_line(monkeypatch, args):
+    """The Gherkin parser comes with pytest-bdd; a plain install gets one line and exit code 2, no traceback."""
+    real = cli.importlib.util.find_spec
+    monkeypatch.setattr(
+        cli.importlib.util, "find_spec", lambda name, *a: None if name == "gherkin" else real(name, *a)
+    )
+    result = CliRunner().invoke(cli.rules_cli, args)
+    assert result.exit_code == 2
+    assert result.output == "alcsim rules needs the test extra: pip install 'alcsim[test]'\n"

@@ -1,6 +1,6 @@
 """Simulator extensions: org-linking settings, matching, consent, admin snapshot/restore and persistence."""
 
-from alcsim.simulators.alcmeon.pytest_fixtures import start_environment
+from alcsim.simulators.alcmeon.running import start_environment
 
 
 def test_org_linking_settings(alcmeon_env):

@@ -202,7 +202,7 @@ def test_the_openapi_document_is_published(alcmeon_env):
 
 
 def test_an_https_receiver_signed_by_the_local_ca_is_trusted(alcmeon_env):
-    from alcsim.simulators.alcmeon.pytest_fixtures import WebhookReceiver
+    from alcsim.simulators.alcmeon.running import WebhookReceiver
 
     receiver = WebhookReceiver(tls=True).start()
     try:

@@ -69,10 +69,14 @@ def test_the_sending_details():  # ENG-04
     }
 
 
-def test_the_ongoing_conversation_refusal_is_recognised():  # ENG-07
-    exc = Permanent("POST /v1/whatsapp/send/: 403 {'error': 'ongoing-conversation', 'details': '...'}")
-    assert is_ongoing_refusal(exc)
-    assert not is_ongoing_refusal(Permanent("POST /v1/whatsapp/send/: 400 {'error': 'template-not-found'}"))
+def test_the_ongoing_conversation_refusal_is_recognised_by_status_and_body():  # ENG-07
+    ongoing = {"error": "ongoing-conversation", "details": "..."}
+    assert is_ongoing_refusal(Permanent("POST /v1/whatsapp/send/: 403", status=403, body=ongoing))
+    missing = {"error": "template-not-found"}
+    assert not is_ongoing_refusal(Permanent("POST /v1/whatsapp/send/: 400", status=400, body=missing))
+    # The words in a message prove nothing: only the answer's status and body do.
+    assert not is_ongoing_refusal(Permanent("POST /v1/whatsapp/send/: 403 {'error': 'ongoing-conversation'}"))
+    assert not is_ongoing_refusal(Permanent("refused", status=403, body={"error": "forbidden"}))
 
 
 def test_the_reply_to_a_send_names_its_conversation():  # ENG-05

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from alcsim.connector.scoped_ids import conversation_id_of, environment_of
 from alcsim.connector.widget.backend import (
-    conversation_id_of,
     embed_url,
-    environment_of,
     language_of,
     permission_for,
     signature_ok,

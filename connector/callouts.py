@@ -1,0 +1,181 @@
+"""The package callouts' I/O (UPD-01, UPD-02, MATCH-01/02, TOPO-06/07): match, transfer and close in Alcméon."""
+
+# The decisions are the plain rules of connector/rules/to_alcmeon.py; this module reads the conversation
+# from Alcméon, writes the match in the user custom field "Salesforce Contact Id" (the match's source of
+# truth), routes the conversation to the team a queue stands for, closes it, and links the user's other
+# records in the org (MATCH-02), for `package.callout` jobs and for the `match.propagate` jobs a bind
+# made from Alcméon enqueues (connector/matching_api.py).
+
+from __future__ import annotations
+
+from alcsim.connector import queue_routes
+from alcsim.connector.engine import Outcome
+from alcsim.connector.jobs import ACTION_JOB, CALLOUT_JOB, PROPAGATE_JOB, conversation_key
+from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.rules import to_salesforce as sync_rules
+from alcsim.connector.rules.to_alcmeon import (
+    ACCOUNT,
+    CONTACT,
+    closed_in_salesforce,
+    linked_party,
+    lookup_updates,
+    queue_moved_to,
+    transfer_team,
+)
+from alcsim.connector.salesforce import CONVERSATION, SCOPED_ID, soql_list, soql_text
+from alcsim.connector.store import Job
+
+
+class CalloutHandler:
+    """`package.callout` jobs, one group per conversation, in callout order."""
+
+    def __init__(self, connector):
+        self.connector = connector
+
+    def __call__(self, groups: list[list[Job]]) -> list[Outcome]:
+        return [self._group(group) for group in groups]
+
+    def _group(self, group: list[Job]) -> Outcome:
+        payload = group[-1].payload
+        info = {
+            "conversation_id": payload.get("conversation_id"),
+            "scoped_id": (payload.get("callout") or {}).get("scoped_id"),
+        }
+        try:
+            info["org"] = self.connector.org(payload["org"]).organization_id
+            done = [self.apply(job.payload) for job in group]
+        except Retryable as exc:
+            return Outcome("retry", str(exc), exc.retry_after, info)
+        except Permanent as exc:
+            return Outcome("error", str(exc), info=info)
+        return Outcome.done("; ".join(d for d in done if d))
+
+    def apply(self, payload: dict) -> str:
+        env, org = payload["env"], payload["org"]
+        callout = payload["callout"]
+        changes = callout.get("changes") or {}
+        env_gw, org_gw = self.connector.environment(env), self.connector.org(org)
+        settings = self.connector.settings.get(env)
+        org_id = org_gw.organization_id
+        person = sync_rules.person_accounts(settings, org_id)
+        conversation = env_gw.conversation(payload["conversation_id"])
+        did = []
+        link = linked_party(changes, person)
+        if link is not None:
+            did.append(self.match(env, conversation, link.party_id))
+            if link.party_id:
+                did.append(propagate(self.connector, env, org, conversation, link.party_id, callout["id"]))
+        queue = queue_moved_to(changes)
+        if queue:
+            team = transfer_team(settings, env, org_id, queue, queue_routes.routes(self.connector.store, env))
+            if team is None:
+                did.append(f"queue {queue} is mapped to no team")
+            elif conversation.get("team_id") == team:
+                did.append(f"already in team {team}")
+            elif conversation.get("status") == "closed":
+                did.append("closed: not transferred")
+            else:
+                env_gw.route_conversation(conversation["id"], team)  # UPD-02, TOPO-06, TOPO-07
+                did.append(f"routed to team {team}")
+        if closed_in_salesforce(changes) and conversation.get("status") == "open":
+            agent = self._agent_for(org_gw, env_gw, callout.get("user_id"))
+            env_gw.close_conversation(conversation["id"], agent)
+            did.append("closed")
+        return ", ".join(did)
+
+    def match(self, env: str, conversation: dict, party_id: str | None) -> str:
+        """MATCH-01: the social user is linked to the party in Alcméon (so are its future conversations)."""
+        env_gw = self.connector.environment(env)
+        user, account = conversation["social_user"], conversation["account"]
+        if user.get("crm_contact_id") == party_id:
+            return "already matched"
+        env_gw.set_user_field(account["id"], user["user_id"], env_gw.contact_field_id(), party_id)
+        return f"matched to {party_id}" if party_id else "unmatched"
+
+    def _agent_for(self, org_gw, env_gw, user_id: str | None) -> int:
+        """The Alcméon agent acting for the Salesforce user who closed the record (by e-mail)."""
+        rows = org_gw.query_all(f"SELECT Email, Name FROM User WHERE Id = '{soql_text(user_id or '')}'")
+        if not rows:
+            raise Permanent(f"no Salesforce user {user_id} to close the conversation as")
+        return env_gw.agent_by_email(rows[0]["Email"], rows[0]["Name"])
+
+
+def propagate(connector, env: str, org: str, conversation: dict, party_id: str, source) -> str:
+    """MATCH-02: every record of the user's conversations in this org points at the party, and the
+    conversation is synced again so its earlier conversations are pushed too (SYNC-05 on a match)."""
+    env_gw, org_gw = connector.environment(env), connector.org(org)
+    person = sync_rules.person_accounts(connector.settings.get(env), org_gw.organization_id)
+    user = conversation["social_user"]
+    scoped = [
+        c["scoped_id"]
+        for c in env_gw.user_conversations(conversation["account"]["id"], user["id"])
+        if c.get("scoped_id")
+    ]
+    records = []
+    if scoped:
+        records = org_gw.query_all(
+            f"SELECT Id, {CONTACT}, {ACCOUNT} FROM {CONVERSATION} WHERE {SCOPED_ID} IN ({soql_list(scoped)})"
+        )
+    updates = lookup_updates(records, party_id, person)
+    failed = [r for r in org_gw.update_many(CONVERSATION, updates) if not r.get("success")]
+    if failed:
+        raise Permanent(f"MATCH-02: {len(failed)} record(s) not linked: {failed[0].get('errors')}")
+    if records:
+        resync(connector, env, conversation["id"], f"{org}:{source}")
+    return f"{len(updates)} record(s) linked"
+
+
+def resync(connector, env: str, conversation_id: int, source: str) -> None:
+    """Ask the core sync to read the conversation again (it is state-based, so this is idempotent)."""
+    payload = {
+        "env": env,
+        "conversation_id": conversation_id,
+        "action": {
+            "id": None,
+            "type": "match",
+            "user": {},
+            "data": None,
+            "task": {"id": None, "url": None, "tags": [], "message": {"id": None}},
+        },
+    }
+    if connector.store.enqueue(
+        ACTION_JOB, conversation_key(env, conversation_id), f"resync:{env}:{source}", payload
+    ):
+        connector.engine.wake()
+
+
+class PropagateHandler:
+    """`match.propagate` jobs: a bind made from Alcméon links the user's records in the org (MATCH-02)."""
+
+    def __init__(self, connector):
+        self.connector = connector
+
+    def __call__(self, groups: list[list[Job]]) -> list[Outcome]:
+        outcomes = []
+        for group in groups:
+            payload = group[-1].payload
+            try:
+                conversation = self.connector.environment(payload["env"]).conversation(
+                    payload["conversation_id"]
+                )
+                message = propagate(
+                    self.connector,
+                    payload["env"],
+                    payload["org"],
+                    conversation,
+                    payload["party_id"],
+                    f"bind:{group[-1].id}",
+                )
+                outcomes.append(Outcome.done(message))
+            except Retryable as exc:
+                outcomes.append(Outcome("retry", str(exc), exc.retry_after))
+            except Permanent as exc:
+                outcomes.append(
+                    Outcome("error", str(exc), info={"conversation_id": payload.get("conversation_id")})
+                )
+        return outcomes
+
+
+def register(connector) -> None:
+    connector.dispatcher.register(CALLOUT_JOB, CalloutHandler(connector))
+    connector.dispatcher.register(PROPAGATE_JOB, PropagateHandler(connector))

@@ -1,0 +1,13 @@
+"""The job types of the durable queue and their ordering key, defined once for every module that enqueues."""
+
+from __future__ import annotations
+
+ACTION_JOB = "alcmeon.action"  # a notified action: the core's state-based sync re-reads the conversation
+CALLOUT_JOB = "package.callout"  # a package callout from an org (Salesforce -> Alcméon)
+PROPAGATE_JOB = "match.propagate"  # a bind from Alcméon: link the user's records in the org (MATCH-02)
+CRM_ERROR_JOB = "alcmeon.crm_error"  # a sync error mirrored onto its message in Alcméon (SYNC-10)
+
+
+def conversation_key(env: str, conversation_id) -> str:
+    """The ordering key shared by both directions: one conversation of one environment."""
+    return f"{env}:{conversation_id}"
