@@ -16,6 +16,7 @@ BENCHES = [
     "bench.soql_bench",
     "alcsim.simulators.alcmeon.bench",
     "bench.connector_bench",
+    "bench.chaos_bench",
     "bench.acceptance_bench",
 ]
 

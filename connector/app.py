@@ -7,22 +7,33 @@
 # Every JSON error of the app has one envelope, `{error: <code>, details: <message>}` (the shape of
 # Alcméon's own errors), and a failed upstream call maps here once: 502 when it will fail again, 503
 # when it may pass later.
+# Every route under /admin/ but /admin/health takes the admin token of the connector's config as a bearer
+# token (RFC 6750 section 2.1); a refusal is 401 with a WWW-Authenticate challenge (RFC 6750 section 3).
+# /admin/health stays open for a load balancer's probe and tells it only "ok"; with the token it also
+# counts the jobs (docs/assumptions.md, "Connector admin token"). The guard runs before routing, so an
+# unknown /admin/ path is 401 too and tells nobody which routes exist.
 
 from __future__ import annotations
 
+import hmac
 import json
+import re
 
 from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from alcsim.connector.retry import CallFailed, Retryable
 from alcsim.connector.signatures import callout_signature, valid, webhook_signature
+from alcsim.connector.soql import UnsafeValue
 
 CODES = {
     400: "bad-request",
     401: "unauthorized",
     403: "forbidden",
     404: "not-found",
+    405: "method-not-allowed",
     409: "conflict",
+    413: "too-large",
     502: "upstream-error",
     503: "upstream-unavailable",
 }
@@ -46,6 +57,43 @@ def problem(status: int, message: str, code: str = "") -> Response:
     return response
 
 
+ADMIN_PREFIX = "/admin/"
+OPEN_ADMIN = frozenset({"/admin/health"})
+REALM = "alcsim-connector"
+JOBS_LIMIT = re.compile(r"[0-9]{1,4}")
+MAX_JOBS = 1000
+
+
+def bearer_token(header: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header (the scheme is case-insensitive, RFC 7235)."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def admin_ok(expected: str, header: str | None) -> bool:
+    """The header carries the admin token; an unset token lets nobody in."""
+    given = bearer_token(header)
+    return bool(expected and given) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def admin_refusal(header: str | None) -> Response:
+    """401 in the envelope, with the challenge RFC 6750 section 3 asks for."""
+    if bearer_token(header):
+        response = problem(401, "the admin token is wrong", "unauthorized")
+        response.headers["WWW-Authenticate"] = f'Bearer realm="{REALM}", error="invalid_token"'
+    else:
+        response = problem(401, "the connector's admin token is required (Authorization: Bearer)")
+        response.headers["WWW-Authenticate"] = f'Bearer realm="{REALM}"'
+    return response
+
+
+def jobs_limit(text: str | None) -> int | None:
+    """`?limit=` of /admin/jobs: a whole number from 1 to MAX_JOBS (100 when absent), else None."""
+    if text is None:
+        return 100
+    return int(text) if JOBS_LIMIT.fullmatch(text) and 1 <= int(text) <= MAX_JOBS else None
+
+
 def upstream_failure(exc: CallFailed) -> Refused:
     """The one mapping of a failed call to an org or an environment onto the connector's own answer."""
     status = 503 if isinstance(exc, Retryable) else 502
@@ -53,11 +101,29 @@ def upstream_failure(exc: CallFailed) -> Refused:
 
 
 def create_app(connector) -> Flask:
-    app = Flask("alcsim-connector")
+    app = Flask("alcsim-connector", static_folder=None)  # the connector serves no static files
+
+    def is_admin() -> bool:
+        return admin_ok(connector.config.admin_token, request.headers.get("Authorization"))
+
+    @app.before_request
+    def admin_only():
+        path = request.path
+        if (path == "/admin" or path.startswith(ADMIN_PREFIX)) and path not in OPEN_ADMIN and not is_admin():
+            return admin_refusal(request.headers.get("Authorization"))
+        return None
 
     @app.errorhandler(Refused)
     def refused(exc: Refused):
         return problem(exc.status, str(exc), exc.code)
+
+    @app.errorhandler(UnsafeValue)
+    def unsafe_value(exc: UnsafeValue):
+        return problem(400, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return problem(exc.code or 500, exc.description or exc.name)
 
     @app.errorhandler(CallFailed)
     def call_failed(exc: CallFailed):
@@ -99,11 +165,16 @@ def create_app(connector) -> Flask:
 
     @app.get("/admin/health")
     def health():
+        if not is_admin():
+            return jsonify({"status": "ok"})
         return jsonify({"status": "ok", "jobs": connector.store.counts()})
 
     @app.get("/admin/jobs")
     def jobs():
-        rows = connector.store.jobs(request.args.get("state"), int(request.args.get("limit", 100)))
+        limit = jobs_limit(request.args.get("limit"))
+        if limit is None:
+            return problem(400, f"limit is a whole number from 1 to {MAX_JOBS}")
+        rows = connector.store.jobs(request.args.get("state"), limit)
         return jsonify([{**r, "payload": json.loads(r["payload"])} for r in rows])
 
     @app.post("/admin/catch-up")
@@ -123,7 +194,7 @@ def create_app(connector) -> Flask:
                 {
                     "name": name,
                     "organization_id": org_id,
-                    "errors_pending": len(connector.store.sync_errors(org_id, "pending")),
+                    "errors_pending": len(connector.sync_errors_of(org_id, "pending")),
                 }
                 for name, org_id in connector.org_ids().items()
             ]
@@ -132,7 +203,10 @@ def create_app(connector) -> Flask:
     @app.get("/admin/sync-errors")
     def sync_errors():
         org = connector.resolve_org(request.args.get("org"))
-        return jsonify(connector.store.sync_errors(org, request.args.get("state", "pending") or None))
+        state = request.args.get("state", "pending") or None
+        if org is None:
+            return jsonify(connector.store.sync_errors(None, state))
+        return jsonify(connector.sync_errors_of(org, state))
 
     @app.post("/admin/sync-errors/<int:error_id>/retry")
     def retry_one(error_id: int):
@@ -150,7 +224,7 @@ def create_app(connector) -> Flask:
         if org_id is None:
             return problem(404, f"no org {org!r}")
         return jsonify(
-            {"retried": [connector.retry_error(e["id"]) for e in connector.store.sync_errors(org_id)]}
+            {"retried": [connector.retry_error(e["id"]) for e in connector.sync_errors_of(org_id)]}
         )
 
     return app

@@ -22,7 +22,8 @@ from alcsim.connector.rules.to_alcmeon import (
     queue_moved_to,
     transfer_team,
 )
-from alcsim.connector.salesforce import CONVERSATION, SCOPED_ID, soql_list, soql_text
+from alcsim.connector.salesforce import CONVERSATION, SCOPED_ID
+from alcsim.connector.soql import is_id, soql
 from alcsim.connector.store import Job
 
 
@@ -94,7 +95,9 @@ class CalloutHandler:
 
     def _agent_for(self, org_gw, env_gw, user_id: str | None) -> int:
         """The Alcméon agent acting for the Salesforce user who closed the record (by e-mail)."""
-        rows = org_gw.query_all(f"SELECT Email, Name FROM User WHERE Id = '{soql_text(user_id or '')}'")
+        if not is_id(user_id):
+            raise Permanent(f"no Salesforce user {user_id!r} to close the conversation as")
+        rows = org_gw.query_all(soql("SELECT Email, Name FROM User WHERE Id = {:id}", user_id))
         if not rows:
             raise Permanent(f"no Salesforce user {user_id} to close the conversation as")
         return env_gw.agent_by_email(rows[0]["Email"], rows[0]["Name"])
@@ -114,7 +117,14 @@ def propagate(connector, env: str, org: str, conversation: dict, party_id: str, 
     records = []
     if scoped:
         records = org_gw.query_all(
-            f"SELECT Id, {CONTACT}, {ACCOUNT} FROM {CONVERSATION} WHERE {SCOPED_ID} IN ({soql_list(scoped)})"
+            soql(
+                "SELECT Id, {:name}, {:name} FROM {:name} WHERE {:name} IN {:strs}",
+                CONTACT,
+                ACCOUNT,
+                CONVERSATION,
+                SCOPED_ID,
+                scoped,
+            )
         )
     updates = lookup_updates(records, party_id, person)
     failed = [r for r in org_gw.update_many(CONVERSATION, updates) if not r.get("success")]

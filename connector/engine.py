@@ -5,6 +5,10 @@
 # theirs. A handler gets groups of jobs (one group per conversation, in order) and answers one Outcome
 # per group. The engine turns outcomes into durable state: done, retried after a back-off, or a sync
 # error an admin can retry or ignore (SYNC-10). A job type with no handler is parked, not dropped.
+# Retry policy (docs/assumptions.md "Retries"): a retryable failure is tried again after a full-jitter
+# back-off capped at `retry_cap` (60 s) for as long as `retry_window` (24 h of clock time since the
+# job's first failure), so an outage of either side ends in convergence with no admin; a permanent
+# failure, or a window run out, is a sync error at once.
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from alcsim.connector.jobs import STATE_BASED
 from alcsim.connector.retry import next_delay
 from alcsim.connector.store import Job, Store
 
@@ -57,14 +62,17 @@ class EngineSettings:
     workers: int = 4
     batch: int = 100  # conversations per claim: several records move at once in one collection call
     retry_base: float = 0.1
-    retry_cap: float = 5.0
-    max_attempts: int = 8
+    retry_cap: float = 60.0  # seconds: the longest back-off between two attempts of a job
+    retry_window: float = 86_400.0  # clock seconds a job keeps retrying after its first failure
+    max_attempts: int | None = None  # None: the window alone decides (a test may cap attempts)
     seed: int | None = None
 
 
 class Engine:
     def __init__(self, store: Store, dispatcher: Dispatcher, settings: EngineSettings | None = None):
         self.hooks: list[Callable[[str, Job, dict], None]] = []
+        # Which org a failed job belongs to when its handler could not say (connector/service.py).
+        self.org_of: Callable[[Job], str | None] | None = None
         self.store = store
         self.dispatcher = dispatcher
         self.settings = settings or EngineSettings()
@@ -106,9 +114,9 @@ class Engine:
             groups = self.store.claim(self.settings.batch, self.dispatcher.types())
             if not groups:
                 self._park_jobs_without_handler()
-                due = self.store.next_due()
-                # Back-offs end in real seconds (connector/store.py), so the wait is on time.time() too.
-                wait = 0.5 if due is None else min(0.5, max(0.005, due - time.time()))
+                due = self.store.seconds_to_next_due()
+                # A short poll, so a back-off that ends because a test moved the clock is seen quickly.
+                wait = 0.25 if due is None else min(0.25, max(0.005, due))
                 with self._wake:
                     self._wake.wait(wait)
                 continue
@@ -146,28 +154,47 @@ class Engine:
 
     def _settle(self, group: list[Job], outcome: Outcome) -> None:
         ids = [job.id for job in group]
+        covers_key = group[0].type in STATE_BASED
         if outcome.kind == "done":
             self.store.finish(ids)
-            last = group[-1].payload
-            if "env" in last:
-                settled = self.store.resolve_errors(last["env"], last.get("conversation_id"))
-                if settled:
-                    self._tell("resolved", group[-1], {"errors": settled})
+            settled = self.store.resolve_errors(group, covers_key)
+            if settled:
+                self._tell("resolved", group[-1], {"errors": settled})
         elif outcome.kind == "park":
             self.store.finish(ids, "parked")
-        elif outcome.kind == "retry" and group[0].attempts + 1 < self.settings.max_attempts:
+        elif outcome.kind == "retry" and not self._out_of_retries(group[0]):
             delay = _delay(group[0].attempts, outcome.retry_after, self.settings, self._rng)
             log.info("retrying %s in %.2fs: %s", ids, delay, outcome.message)
             self.store.retry_later(ids, delay, outcome.message)
-        else:
+        elif covers_key:
             # SYNC-10: a failed push does not stop the flow; the message gets CRM_SYNCHRO_ERROR and waits
-            # for an admin (retry one, retry all, ignore). Later jobs of the conversation go on.
+            # for an admin (retry one, retry all, ignore). Later jobs of the conversation go on. The sync
+            # is state-based, so the group's last job carries the error for the whole group.
             self.store.finish(ids, "error", outcome.message)
-            info = {"code": "CRM_SYNCHRO_ERROR", "detail": outcome.message, **outcome.info}
-            self.store.add_sync_error(group[-1].id, group[-1].payload.get("env", ""), info)
-            self._tell("error", group[-1], info)
             for job in group[:-1]:
                 self.store.finish([job.id], "done", "covered by the last job of its group")
+            self._error(group[-1], outcome, covers_key)
+        else:
+            # Each job of any other type is work of its own (a close, a match): each keeps its error.
+            self.store.finish(ids, "error", outcome.message)
+            for job in group:
+                self._error(job, outcome, covers_key)
+
+    def _out_of_retries(self, job: Job) -> bool:
+        if self.settings.max_attempts is not None and job.attempts + 1 >= self.settings.max_attempts:
+            return True
+        started = job.first_failed_at
+        return started is not None and self.store.clock.timestamp() - started >= self.settings.retry_window
+
+    def _error(self, job: Job, outcome: Outcome, covers_key: bool) -> None:
+        info = {"code": "CRM_SYNCHRO_ERROR", "detail": outcome.message, **outcome.info}
+        if not info.get("org") and self.org_of is not None:
+            try:
+                info["org"] = self.org_of(job)
+            except Exception:  # an unknown org leaves the error listed under its environment's orgs
+                log.exception("no org found for failed job %s", job.id)
+        self.store.add_sync_error(job.id, job.payload.get("env", ""), info, job, covers_key)
+        self._tell("error", job, info)
 
     def _tell(self, event: str, job: Job, data: dict) -> None:
         """Hooks see sync errors come and go (connector/crm_errors.py reports them to Alcméon)."""

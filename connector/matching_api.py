@@ -17,7 +17,7 @@ from alcsim.connector.app import Refused
 from alcsim.connector.jobs import PROPAGATE_JOB, conversation_key
 from alcsim.connector.rules import to_salesforce as sync_rules
 from alcsim.connector.rules.to_alcmeon import match_value
-from alcsim.connector.salesforce import is_id, sosl_term
+from alcsim.connector.soql import is_id, soql
 
 USER = "/matching/<env>/accounts/<int:account_id>/users/<user_id>"
 MAX_CANDIDATES = 20
@@ -75,9 +75,17 @@ def blueprint(connector) -> Blueprint:
     def fetch(ctx: dict, record_id: str, fields: list[str]) -> dict | None:
         if not is_id(record_id):
             return None
-        select = ", ".join(dict.fromkeys(["Id", *fields]))
-        where = " AND IsPersonAccount = true" if ctx["person"] else ""
-        rows = ctx["org"].query_all(f"SELECT {select} FROM {ctx['sobject']} WHERE Id = '{record_id}'{where}")
+        select = list(dict.fromkeys(["Id", *fields]))
+        where = soql(" AND IsPersonAccount = true" if ctx["person"] else "")
+        rows = ctx["org"].query_all(
+            soql(
+                "SELECT {:names} FROM {:name} WHERE Id = {:id}{:query}",
+                select,
+                ctx["sobject"],
+                record_id,
+                where,
+            )
+        )
         return rows[0] if rows else None
 
     def state(ctx: dict) -> dict:
@@ -105,11 +113,17 @@ def blueprint(connector) -> Blueprint:
         term = (request.args.get("q") or user_id).strip()
         if len(term) < 2:
             raise Refused(400, "a search term has at least two characters")
-        select = ", ".join(dict.fromkeys(["Id", *ctx["search"], *ctx["display"]]))
-        where = " WHERE IsPersonAccount = true" if ctx["person"] else ""
+        select = list(dict.fromkeys(["Id", *ctx["search"], *ctx["display"]]))
+        where = soql(" WHERE IsPersonAccount = true" if ctx["person"] else "")
         found: dict[str, dict] = {}
         for text in rules.search_terms(term):
-            sosl = f"FIND {{{sosl_term(text)}}} IN ALL FIELDS RETURNING {ctx['sobject']}({select}{where})"
+            sosl = soql(
+                "FIND {:term} IN ALL FIELDS RETURNING {:name}({:names}{:query})",
+                text,
+                ctx["sobject"],
+                select,
+                where,
+            )
             for record in ctx["org"].search(sosl):
                 found.setdefault(record["Id"], record)
         matches = [r for r in found.values() if rules.is_candidate(r, ctx["search"], term)][:MAX_CANDIDATES]
@@ -188,15 +202,21 @@ def blueprint(connector) -> Blueprint:
             return jsonify(body)
         who = ctx["contact_id"]
         if ctx["person"]:
-            rows = ctx["org"].query_all(f"SELECT PersonContactId FROM Account WHERE Id = '{who}'")
-            who = rows[0]["PersonContactId"] if rows else who
+            rows = ctx["org"].query_all(soql("SELECT PersonContactId FROM Account WHERE Id = {:id}", who))
+            who = rows[0]["PersonContactId"] if rows and rows[0]["PersonContactId"] else who
         tasks = ctx["org"].query_all(
-            "SELECT Id, Subject, Status, ActivityDate FROM Task"
-            f" WHERE WhoId = '{who}' ORDER BY ActivityDate DESC NULLS LAST",
+            soql(
+                "SELECT Id, Subject, Status, ActivityDate FROM Task"
+                " WHERE WhoId = {:id} ORDER BY ActivityDate DESC NULLS LAST",
+                who,
+            )
         )
         events = ctx["org"].query_all(
-            "SELECT Id, Subject, StartDateTime, EndDateTime, Location FROM Event"
-            f" WHERE WhoId = '{who}' ORDER BY StartDateTime DESC NULLS LAST",
+            soql(
+                "SELECT Id, Subject, StartDateTime, EndDateTime, Location FROM Event"
+                " WHERE WhoId = {:id} ORDER BY StartDateTime DESC NULLS LAST",
+                who,
+            )
         )
         body["tasks"] = [rules.activity(r, "Task") for r in tasks]
         body["events"] = [rules.activity(r, "Event") for r in events]
@@ -212,7 +232,9 @@ def _social_user(gateway, account_id: int, user_id: str) -> dict | None:
 
 
 def _person_record_type(org_gw) -> str:
-    rows = org_gw.query_all("SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true")
+    rows = org_gw.query_all(
+        soql("SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true")
+    )
     if not rows:
         raise Refused(409, "the org has no person account record type")
     return rows[0]["Id"]

@@ -11,6 +11,7 @@ from flask import Blueprint, jsonify, request
 
 from alcsim.connector.app import Refused
 from alcsim.connector.rules.to_alcmeon import QueueRoute
+from alcsim.connector.soql import to18
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS queue_routes (
     env TEXT NOT NULL, org_id TEXT NOT NULL, queue_id TEXT NOT NULL, team_id INTEGER NOT NULL,
@@ -45,7 +46,8 @@ def blueprint(connector) -> Blueprint:
             raise Refused(404, f"unknown environment {env!r} or org {org!r}")
         org_gw = connector.org(org)
         queues = org_gw.queues()
-        queue_id = queues.get(queue) or next((q for q in queues.values() if q[:15] == str(queue)[:15]), None)
+        # By DeveloperName, or by id in either form; a prefix of an id names no queue.
+        queue_id = queues.get(queue) or next((q for q in queues.values() if to18(q) == to18(queue)), None)
         if queue_id is None:
             raise Refused(404, f"org {org!r} has no queue {queue!r} for alcmeon__Conversation__c")
         teams = connector.environment(env).teams()

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -20,31 +19,12 @@ from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSessi
 
 from alcsim.connector.clock import Clock, SystemClock
 from alcsim.connector.retry import Permanent, Retryable, classify_salesforce, parse_retry_after
+from alcsim.connector.soql import Query, soql
 
 API_VERSION = "62.0"
 CONVERSATION = "alcmeon__Conversation__c"
 SCOPED_ID = "alcmeon__scoped_id__c"
 COLLECTION_LIMIT = 200  # salesforce-contract.md 7: at most 200 records per sObject collection call
-# SOSL reserved characters (salesforce-contract.md 1.3): escaped with a backslash inside FIND {...}.
-SOSL_RESERVED = re.compile(r'([?&|!{}\[\]()^~*:\\"\'+-])')
-ID_PATTERN = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
-
-
-def soql_text(value: str) -> str:
-    """A SOQL string literal's content: backslash and quote escaped (salesforce-contract.md 5)."""
-    return str(value).replace("\\", "\\\\").replace("'", "\\'")
-
-
-def soql_list(values) -> str:
-    return ", ".join(f"'{soql_text(v)}'" for v in values)
-
-
-def sosl_term(text: str) -> str:
-    return SOSL_RESERVED.sub(r"\\\1", text.strip())
-
-
-def is_id(value) -> bool:
-    return isinstance(value, str) and bool(ID_PATTERN.match(value))
 
 
 @dataclass
@@ -158,10 +138,11 @@ class OrgGateway:
         raise AssertionError("unreachable")
 
     # -- records ----------------------------------------------------------------------------------
-    def query_all(self, soql: str) -> list[dict]:
-        return self.call(lambda sf: sf.query_all(soql, timeout=self.endpoint.timeout))["records"]
+    def query_all(self, query: Query) -> list[dict]:
+        """A SOQL query made by `connector.soql.soql` (the one place values become query text)."""
+        return self.call(lambda sf: sf.query_all(query, timeout=self.endpoint.timeout))["records"]
 
-    def search(self, sosl: str) -> list[dict]:
+    def search(self, sosl: Query) -> list[dict]:
         answer = self.call(lambda sf: sf.search(sosl)) or {}
         return answer.get("searchRecords", []) if isinstance(answer, dict) else answer
 
@@ -192,7 +173,7 @@ class OrgGateway:
     def queues(self, sobject: str = CONVERSATION) -> dict[str, str]:
         """Queue DeveloperName -> Group id, for the queues that may own `sobject` (a QueueSobject row)."""
         rows = self.query_all(
-            f"SELECT QueueId, Queue.DeveloperName FROM QueueSobject WHERE SobjectType = '{soql_text(sobject)}'"
+            soql("SELECT QueueId, Queue.DeveloperName FROM QueueSobject WHERE SobjectType = {:str}", sobject)
         )
         return {r["Queue"]["DeveloperName"]: r["QueueId"] for r in rows}
 
@@ -246,9 +227,12 @@ class OrgGateway:
 
     def get_conversation(self, scoped_id: str) -> dict | None:
         """The record by its scoped id, or None."""
-        soql = (
+        query = soql(
             "SELECT Id, OwnerId, alcmeon__Status__c, alcmeon__To_SF_Queue_Id__c, alcmeon__Contact__c,"
-            f" alcmeon__Account__c FROM {CONVERSATION} WHERE {SCOPED_ID} = '{soql_text(scoped_id)}'"
+            " alcmeon__Account__c FROM {:name} WHERE {:name} = {:str}",
+            CONVERSATION,
+            SCOPED_ID,
+            scoped_id,
         )
-        rows = self.query_all(soql)
+        rows = self.query_all(query)
         return rows[0] if rows else None

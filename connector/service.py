@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from alcsim.connector.app import create_app
 from alcsim.connector.clock import Clock, SystemClock
 from alcsim.connector.engine import Dispatcher, Engine, EngineSettings
 from alcsim.connector.jobs import ACTION_JOB, CALLOUT_JOB, conversation_key
-from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.retry import CallFailed, Permanent, Retryable
 from alcsim.connector.salesforce import OrgEndpoint, OrgGateway
 from alcsim.connector.scoped_ids import conversation_id_of
 from alcsim.connector.store import Store
@@ -58,6 +59,8 @@ class ConnectorConfig:
     catch_up_seconds: float = 10.0
     settings_ttl: float = 1.0
     clock: Clock = field(default_factory=SystemClock)  # the harness passes the topology's shared clock
+    # The bearer token of the /admin routes (connector/app.py); unset, a random one nobody else knows.
+    admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
 
 class Connector:
@@ -67,6 +70,7 @@ class Connector:
         self.store = Store(config.db_path, self.clock)
         self.dispatcher = Dispatcher()
         self.engine = Engine(self.store, self.dispatcher, config.engine)
+        self.engine.org_of = self.org_of_job
         self._environments: dict[str, EnvironmentGateway] = {}
         self._orgs: dict[str, OrgGateway] = {}
         self.settings = SettingsCache(lambda env: self._environments[env].settings(), config.settings_ttl)
@@ -164,6 +168,8 @@ class Connector:
             "action": {
                 "id": action_id,
                 "type": action.get("type"),
+                # The account's org link names the org of an error raised before the conversation is read.
+                "account_id": (action.get("account") or {}).get("id"),
                 "user": action.get("user") or {},
                 "data": action.get("data") if action.get("type") == "tag" else None,
                 "task": {
@@ -235,6 +241,40 @@ class Connector:
             self._catch_up_now.clear()
 
     # -- sync errors (SYNC-10) --------------------------------------------------------------------
+    def org_of_job(self, job) -> str | None:
+        """The org a failed job belongs to when its handler could not say (it failed before knowing):
+        a callout or a propagation names it; an action's account is linked to one (AR 1.8); an
+        environment linked to one org only gives that one. None leaves the error under every org of
+        its environment (`sync_errors_of`)."""
+        payload = job.payload
+        if payload.get("org_id"):
+            return payload["org_id"]
+        named = self._orgs.get(payload.get("org") or "")
+        if named is not None and named.organization_id:
+            return named.organization_id
+        env = payload.get("env")
+        account = (payload.get("action") or {}).get("account_id")
+        if env in self._environments and account is not None:
+            try:
+                links = self.settings.get(env).get("links") or []
+            except CallFailed:
+                links = []  # the environment is what failed: fall back on the topology below
+            for link in links:
+                if link.get("social_account_id") == account and link.get("org_id"):
+                    return link["org_id"]
+        orgs = [self._orgs[o].organization_id for o in self.orgs_of_environment(env)]
+        return orgs[0] if len(orgs) == 1 and orgs[0] else None
+
+    def orgs_of_environment(self, env: str | None) -> list[str]:
+        """Names of the orgs that exchange callouts with `env` (the topology's links)."""
+        return sorted({org for org, e in self.config.callout_secrets if e == env and org in self._orgs})
+
+    def sync_errors_of(self, org_id: str | None, state: str | None = "pending") -> list[dict]:
+        """An org's sync errors, with those stored without an org by one of its environments."""
+        name = next((n for n, i in self.org_ids().items() if i and org_id and i[:15] == org_id[:15]), None)
+        envs = tuple(sorted({e for o, e in self.config.callout_secrets if o == name}))
+        return self.store.sync_errors(org_id, state, envs)
+
     def retry_error(self, error_id: int) -> dict | None:
         rows = self.store.all("SELECT * FROM sync_errors WHERE id = ? AND state = 'pending'", error_id)
         if not rows:

@@ -4,9 +4,11 @@
 # after the 200 loses nothing; each source event has a unique dedupe key, so a redelivery, a catch-up
 # through GET /actions and a restart add nothing twice. WAL with synchronous=FULL survives power loss.
 # One connection behind a lock: SQLite serialises writers anyway, and the queue's writes are tiny.
-# Two times: `created_at`/`updated_at` are moments on the given clock (the topology's shared clock in
-# the harness); `not_before` schedules a back-off in real seconds (time.time(), persisted so a restart
-# keeps it), since a retry waits for real elapsed time whatever a test does with the shared clock.
+# Times are moments on the given clock (the topology's shared clock in the harness). A back-off is
+# persisted twice, `not_before` on that clock and `not_before_real` in real seconds (time.time()): a job
+# is due when either is reached, so a test that advances the shared clock fast-forwards every back-off
+# (an outage of 30 clock minutes takes seconds) and one that freezes it still sees retries fire.
+# With the system clock both are the same moment. `first_failed_at` (clock) starts a job's retry window.
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alcsim.connector.clock import Clock, SystemClock
@@ -31,6 +34,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     state TEXT NOT NULL DEFAULT 'pending',
     attempts INTEGER NOT NULL DEFAULT 0,
     not_before REAL NOT NULL DEFAULT 0,
+    not_before_real REAL NOT NULL DEFAULT 0,
+    first_failed_at REAL,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
     last_error TEXT
@@ -50,10 +55,19 @@ CREATE TABLE IF NOT EXISTS sync_errors (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     org TEXT, env TEXT NOT NULL, conversation_id INTEGER, task_id INTEGER, message_id INTEGER,
     scoped_id TEXT, job_id INTEGER NOT NULL, code TEXT NOT NULL, detail TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'pending', created_at REAL NOT NULL
+    state TEXT NOT NULL DEFAULT 'pending', created_at REAL NOT NULL,
+    job_type TEXT, job_key TEXT, dedupe TEXT
 );
 """
+# Columns added after the first release: a store written by an older connector gets them on open.
+ADDED_COLUMNS = {
+    "jobs": {"not_before_real": "REAL NOT NULL DEFAULT 0", "first_failed_at": "REAL"},
+    "sync_errors": {"job_type": "TEXT", "job_key": "TEXT", "dedupe": "TEXT"},
+}
 OPEN_STATES = ("pending", "running")
+# An error still waiting for an admin: pending, or retried and not yet settled by its job.
+UNSETTLED = ("pending", "retried")
+DUE = "(not_before <= ? OR not_before_real <= ?)"
 
 
 @dataclass
@@ -64,11 +78,18 @@ class Job:
     payload: dict
     attempts: int
     dedupe: str = ""
+    first_failed_at: float | None = None  # on the clock: when this job's current run of failures began
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Job:
         return cls(
-            row["id"], row["type"], row["key"], json.loads(row["payload"]), row["attempts"], row["dedupe"]
+            row["id"],
+            row["type"],
+            row["key"],
+            json.loads(row["payload"]),
+            row["attempts"],
+            row["dedupe"],
+            row["first_failed_at"],
         )
 
 
@@ -83,6 +104,11 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        for table, columns in ADDED_COLUMNS.items():
+            have = {r["name"] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
         # A job that was running when the process died did not finish: it runs again (idempotent upserts).
         self._db.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'")
 
@@ -130,27 +156,27 @@ class Store:
         Per-conversation ordering: a key is claimable only when its oldest open job is ready and not
         running, and a group takes that job and the later ready ones of the same type behind it.
         """
-        due, now = time.time(), self.clock.timestamp()
+        real, now = time.time(), self.clock.timestamp()
         marks = ",".join("?" * len(types)) or "NULL"
         with self.transaction() as db:
             heads = db.execute(
-                f"SELECT * FROM jobs j WHERE state = 'pending' AND not_before <= ? AND type IN ({marks})"
+                f"SELECT * FROM jobs j WHERE state = 'pending' AND {DUE} AND type IN ({marks})"
                 " AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.key = j.key AND e.id < j.id"
                 " AND e.state IN ('pending', 'running')) ORDER BY id LIMIT ?",
-                (due, *sorted(types), limit),
+                (now, real, *sorted(types), limit),
             ).fetchall()
             groups = []
             for head in heads:
                 rows = db.execute(
-                    "SELECT * FROM jobs WHERE key = ? AND state = 'pending' AND type = ? AND not_before <= ?"
+                    f"SELECT * FROM jobs WHERE key = ? AND state = 'pending' AND type = ? AND {DUE}"
                     " AND id >= ? ORDER BY id LIMIT 50",
-                    (head["key"], head["type"], due, head["id"]),
+                    (head["key"], head["type"], now, real, head["id"]),
                 ).fetchall()
                 # Stop at the first job of another type or not yet due, so order is kept.
                 blockers = db.execute(
                     "SELECT MIN(id) FROM jobs WHERE key = ? AND state = 'pending' AND id > ?"
-                    " AND (type != ? OR not_before > ?)",
-                    (head["key"], head["id"], head["type"], due),
+                    f" AND (type != ? OR NOT {DUE})",
+                    (head["key"], head["id"], head["type"], now, real),
                 ).fetchone()[0]
                 rows = [r for r in rows if blockers is None or r["id"] < blockers]
                 db.executemany(
@@ -168,36 +194,49 @@ class Store:
             )
 
     def retry_later(self, job_ids: list[int], delay: float, error: str) -> None:
-        due, now = time.time() + delay, self.clock.timestamp()
+        """Back to pending after `delay` seconds (of the clock or of real time, whichever passes first)."""
+        real, now = time.time(), self.clock.timestamp()
         with self.transaction() as db:
             db.executemany(
-                "UPDATE jobs SET state = 'pending', attempts = attempts + 1, not_before = ?, last_error = ?,"
-                " updated_at = ? WHERE id = ?",
-                [(due, error, now, i) for i in job_ids],
+                "UPDATE jobs SET state = 'pending', attempts = attempts + 1, not_before = ?, not_before_real = ?,"
+                " first_failed_at = COALESCE(first_failed_at, ?), last_error = ?, updated_at = ? WHERE id = ?",
+                [(now + delay, real + delay, now, error, now, i) for i in job_ids],
             )
 
     def requeue(self, job_id: int) -> bool:
         """An admin's retry: the job runs again from a fresh attempt count."""
         with self.transaction() as db:
             cursor = db.execute(
-                "UPDATE jobs SET state = 'pending', attempts = 0, not_before = 0, updated_at = ?"
-                " WHERE id = ? AND state IN ('error', 'ignored', 'parked')",
+                "UPDATE jobs SET state = 'pending', attempts = 0, not_before = 0, not_before_real = 0,"
+                " first_failed_at = NULL, updated_at = ? WHERE id = ? AND state IN ('error', 'ignored', 'parked')",
                 (self.clock.timestamp(), job_id),
             )
             return bool(cursor.rowcount)
 
-    def next_due(self) -> float | None:
-        """When the next back-off ends, in real seconds (time.time())."""
-        return self.value("SELECT MIN(not_before) FROM jobs WHERE state = 'pending'")
+    def seconds_to_next_due(self) -> float | None:
+        """Real seconds until the next back-off ends if nobody moves the clock; None with nothing pending."""
+        return self.value(
+            "SELECT MIN(MIN(not_before - ?, not_before_real - ?)) FROM jobs WHERE state = 'pending'",
+            self.clock.timestamp(),
+            time.time(),
+        )
 
     def counts(self) -> dict[str, int]:
         rows = self.all("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
         return {r["state"]: r["n"] for r in rows}
 
     def jobs(self, state: str | None = None, limit: int = 100) -> list[dict]:
+        """Newest first; a job waiting for a back-off shows `next_attempt` (ISO, on the clock)."""
         if state:
-            return self.all("SELECT * FROM jobs WHERE state = ? ORDER BY id DESC LIMIT ?", state, limit)
-        return self.all("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", limit)
+            rows = self.all("SELECT * FROM jobs WHERE state = ? ORDER BY id DESC LIMIT ?", state, limit)
+        else:
+            rows = self.all("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", limit)
+        now = self.clock.timestamp()
+        for row in rows:
+            waiting = row["state"] == "pending" and row["not_before"] > now
+            row["next_attempt"] = _iso(row["not_before"]) if waiting else None
+            row["failing_since"] = _iso(row["first_failed_at"]) if row["first_failed_at"] else None
+        return rows
 
     # -- cursors (last action id per environment, for catch-up) ----------------------------------------
     def advance_contiguous(self, name: str, dedupe_prefix: str) -> int:
@@ -243,17 +282,23 @@ class Store:
             )
 
     # -- sync errors (SYNC-10) ---------------------------------------------------------------------
-    def add_sync_error(self, job_id: int, env: str, error: dict) -> int:
+    # An error is keyed by the job that failed (its type, ordering key and dedupe key). Only a job type
+    # whose handler is state-based (it rewrites the whole record from the source, `covers_key`) lets a
+    # newer job of the same key supersede or resolve it; any other job's error (a package callout, a
+    # MATCH-02 propagation) stays until that very job succeeds or an admin ignores it.
+    def add_sync_error(
+        self, job_id: int, env: str, error: dict, job: Job | None = None, covers_key: bool = False
+    ) -> int:
+        job_type, job_key, dedupe = (job.type, job.key, job.dedupe) if job else (None, None, None)
         with self.transaction() as db:
-            # One pending error per conversation: the sync is state-based, so the newest failure covers older ones.
             db.execute(
-                "UPDATE sync_errors SET state = 'superseded' WHERE state = 'pending' AND (job_id = ?"
-                " OR (env = ? AND conversation_id IS ? AND org IS ?))",
-                (job_id, env, error.get("conversation_id"), error.get("org")),
+                f"UPDATE sync_errors SET state = 'superseded' WHERE state IN {UNSETTLED} AND (job_id = ?"
+                " OR (? AND job_type = ? AND job_key = ?))",
+                (job_id, covers_key, job_type, job_key),
             )
             cursor = db.execute(
                 "INSERT INTO sync_errors (org, env, conversation_id, task_id, message_id, scoped_id, job_id, code,"
-                " detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " detail, created_at, job_type, job_key, dedupe) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     error.get("org"),
                     env,
@@ -265,28 +310,36 @@ class Store:
                     error["code"],
                     error["detail"],
                     self.clock.timestamp(),
+                    job_type,
+                    job_key,
+                    dedupe,
                 ),
             )
             return cursor.lastrowid
 
-    def resolve_errors(self, env: str, conversation_id) -> list[dict]:
-        """A later successful sync of the conversation settles its pending errors; returns them."""
+    def resolve_errors(self, jobs: list[Job], covers_key: bool = False) -> list[dict]:
+        """The errors that the success of `jobs` settles (theirs, and with `covers_key` their key's); returns them."""
+        if not jobs:
+            return []
+        ids = [job.id for job in jobs]
+        where = (
+            f"state IN {UNSETTLED} AND (job_id IN ({','.join('?' * len(ids))})"
+            " OR (? AND job_type = ? AND job_key = ?))"
+        )
+        args = (*ids, covers_key, jobs[0].type, jobs[0].key)
         with self.transaction() as db:
-            rows = db.execute(
-                "SELECT * FROM sync_errors WHERE state IN ('pending', 'retried') AND env = ? AND conversation_id IS ?",
-                (env, conversation_id),
-            ).fetchall()
-            db.execute(
-                "UPDATE sync_errors SET state = 'resolved' WHERE state IN ('pending', 'retried') AND env = ?"
-                " AND conversation_id IS ?",
-                (env, conversation_id),
-            )
+            rows = db.execute(f"SELECT * FROM sync_errors WHERE {where}", args).fetchall()
+            db.execute(f"UPDATE sync_errors SET state = 'resolved' WHERE {where}", args)
         return [dict(r) for r in rows]
 
-    def sync_errors(self, org: str | None = None, state: str | None = "pending") -> list[dict]:
+    def sync_errors(
+        self, org: str | None = None, state: str | None = "pending", envs: tuple[str, ...] = ()
+    ) -> list[dict]:
+        """Errors of `org`, and those without an org from one of `envs` (the org's environments)."""
         sql, args = "SELECT * FROM sync_errors WHERE 1 = 1", []
         if org is not None:
-            sql, args = sql + " AND org = ?", [*args, org]
+            marks = ",".join("?" * len(envs)) or "NULL"
+            sql, args = sql + f" AND (org = ? OR (org IS NULL AND env IN ({marks})))", [*args, org, *envs]
         if state is not None:
             sql, args = sql + " AND state = ?", [*args, state]
         return self.all(sql + " ORDER BY id", *args)
@@ -296,3 +349,7 @@ class Store:
             db.execute("UPDATE sync_errors SET state = ? WHERE id = ?", (state, error_id))
         rows = self.all("SELECT * FROM sync_errors WHERE id = ?", error_id)
         return rows[0] if rows else None
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="milliseconds")

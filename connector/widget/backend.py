@@ -3,9 +3,12 @@
 # Who is asking: the widget's page in the org (the package's Lightning component and its Apex) passes
 # the Salesforce user id, the record id and the time, signed with the Named Credential secret the
 # package already shares with the connector for its callouts (hex HMAC-SHA256 of
-# "<org id>\n<user id>\n<record id>\n<issued at>"). The connector accepts a signature up to
-# SIGNATURE_SECONDS old and reads the user's e-mail, language, time zone and permission sets from the
-# org itself, so a page cannot claim rights it does not have (docs/assumptions.md, "Widget").
+# "<org id>\n<user id>\n<record id>\n<issued at>", each id in its 18-character form). The signature
+# covers the whole of each value: an id is normalised to 18 characters only when it is a valid id (its
+# checksum agrees), and anything else is refused before it is signed or queried, so no text can ride
+# along a signed id (issue 13, defect 1). The connector accepts a signature up to SIGNATURE_SECONDS old
+# and reads the user's e-mail, language, time zone and permission sets from the org itself, so a page
+# cannot claim rights it does not have (docs/assumptions.md, "Widget").
 
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ import hmac
 from urllib.parse import urlencode
 
 from alcsim.connector.app import Refused
-from alcsim.connector.salesforce import CONVERSATION, is_id
+from alcsim.connector.salesforce import CONVERSATION
 from alcsim.connector.scoped_ids import conversation_id_of, environment_of, scope_of_instance
+from alcsim.connector.soql import is_id, soql, to18
 
 SIGNATURE_SECONDS = 900
 CASE_PREFIX = "500"
@@ -32,15 +36,18 @@ class WidgetError(Refused):
 
 
 # -- rules ------------------------------------------------------------------------------------------------
-def signed_text(org_id: str, user_id: str, record_id: str, issued_at: int | str) -> bytes:
-    return f"{org_id[:15]}\n{user_id[:15]}\n{record_id[:15]}\n{issued_at}".encode()
+def signed_text(org_id: str, user_id: str, record_id: str, issued_at: int | str) -> bytes | None:
+    """What is signed: the three ids in their 18-character form and the time; None when one is no id."""
+    ids = [to18(org_id), to18(user_id), to18(record_id)]
+    if None in ids:
+        return None
+    return "\n".join([*ids, str(issued_at)]).encode()
 
 
 def widget_signature(secret: str, org_id: str, user_id: str, record_id: str, issued_at: int | str) -> str:
-    """What the org's page sends in `signature` (15-character ids, so either form of an id signs alike)."""
-    return hmac.new(
-        secret.encode(), signed_text(org_id, user_id, record_id, issued_at), hashlib.sha256
-    ).hexdigest()
+    """What the org's page sends in `signature` (either form of a valid id signs alike); "" for a non-id."""
+    text = signed_text(org_id, user_id, record_id, issued_at)
+    return hmac.new(secret.encode(), text, hashlib.sha256).hexdigest() if text is not None else ""
 
 
 def signature_ok(
@@ -58,7 +65,9 @@ def signature_ok(
         age = now - int(issued_at)
     except (TypeError, ValueError):
         return False
-    if not -60 <= age <= max_age or not signature:
+    if not -60 <= age <= max_age or not isinstance(signature, str) or not signature:
+        return False
+    if signed_text(org_id, user_id, record_id, issued_at) is None:
         return False
     return any(
         hmac.compare_digest(widget_signature(s, org_id, user_id, record_id, issued_at), signature.lower())
@@ -102,6 +111,9 @@ class Widget:
         """The Salesforce user the signed parameters name (WIDGET-01: the user on the record page)."""
         gateway = self.org(org)
         user_id = args.get("user_id", "")
+        if not is_id(record_id):
+            # Refused before anything is checked or queried: a signed id with text appended is no id.
+            raise WidgetError(400, f"{record_id[:40]!r} is not a Salesforce id", "bad-id")
         if not signature_ok(
             self.secrets(org),
             gateway.organization_id,
@@ -119,13 +131,16 @@ class Widget:
         if not is_id(user_id):
             raise WidgetError(400, "user_id is a Salesforce User id")
         rows = gateway.query_all(
-            "SELECT Id, Email, Name, IsActive, LanguageLocaleKey, TimeZoneSidKey, LocaleSidKey"
-            f" FROM User WHERE Id = '{user_id}'",
+            soql(
+                "SELECT Id, Email, Name, IsActive, LanguageLocaleKey, TimeZoneSidKey, LocaleSidKey"
+                " FROM User WHERE Id = {:id}",
+                user_id,
+            )
         )
         if not rows or not rows[0]["IsActive"]:
             raise WidgetError(403, f"no active user {user_id} in org {org!r}", "inactive-user")
         sets = gateway.query_all(
-            f"SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '{user_id}'"
+            soql("SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = {:id}", user_id)
         )
         user = rows[0]
         names = [s["PermissionSet"]["Name"] for s in sets if s.get("PermissionSet")]
@@ -144,13 +159,24 @@ class Widget:
         """WIDGET-01 (a conversation record) or WIDGET-02 (a Case: its newest conversation record)."""
         if not is_id(record_id):
             raise WidgetError(400, f"{record_id!r} is not a Salesforce id")
-        fields = f"SELECT Id, alcmeon__scoped_id__c, alcmeon__Case__c, alcmeon__Status__c FROM {CONVERSATION}"
         if record_id.startswith(CASE_PREFIX):
             rows = self.org(org).query_all(
-                f"{fields} WHERE alcmeon__Case__c = '{record_id}' ORDER BY CreatedDate DESC, Id DESC LIMIT 1",
+                soql(
+                    "SELECT Id, alcmeon__scoped_id__c, alcmeon__Case__c, alcmeon__Status__c FROM {:name}"
+                    " WHERE alcmeon__Case__c = {:id} ORDER BY CreatedDate DESC, Id DESC LIMIT 1",
+                    CONVERSATION,
+                    record_id,
+                )
             )
             return rows[0] if rows else None
-        rows = self.org(org).query_all(f"{fields} WHERE Id = '{record_id}'")
+        rows = self.org(org).query_all(
+            soql(
+                "SELECT Id, alcmeon__scoped_id__c, alcmeon__Case__c, alcmeon__Status__c FROM {:name}"
+                " WHERE Id = {:id}",
+                CONVERSATION,
+                record_id,
+            )
+        )
         if not rows:
             raise WidgetError(404, f"no {CONVERSATION} or Case {record_id} in org {org!r}")
         return rows[0]

@@ -16,7 +16,8 @@ from types import MappingProxyType
 
 from alcsim.connector.retry import CallFailed, Permanent, Retryable
 from alcsim.connector.rules import to_salesforce as sync_rules
-from alcsim.connector.salesforce import CONVERSATION, soql_text
+from alcsim.connector.salesforce import CONVERSATION
+from alcsim.connector.soql import is_id, soql
 from alcsim.connector.widget.backend import READ_ONLY, Widget, WidgetError
 
 log = logging.getLogger("alcsim.connector.engagement")
@@ -116,9 +117,14 @@ def create_table(store) -> None:
 
 
 def engagements(connector, org: str, case_id: str) -> list[dict]:
+    """The Case's Engagement records; `case_id` must be a Salesforce id (the builder refuses anything else)."""
     return connector.org(org).query_all(
-        f"SELECT {FIELDS} FROM {ENGAGEMENT} WHERE alcmeon__Case__c = '{soql_text(case_id)}'"
-        " ORDER BY CreatedDate, Id"
+        soql(
+            "SELECT {:names} FROM {:name} WHERE alcmeon__Case__c = {:id} ORDER BY CreatedDate, Id",
+            FIELDS,
+            ENGAGEMENT,
+            case_id,
+        )
     )
 
 
@@ -155,6 +161,8 @@ def send(
         raise WidgetError(
             403, "the user has neither Alcmeon_Agent nor Alcmeon_Admin", "insufficient-permissions"
         )
+    if not is_id(engagement_id):
+        raise WidgetError(400, f"{engagement_id[:40]!r} is not a Salesforce id", "bad-id")
     rows = [r for r in engagements(connector, org, case_id) if r["Id"][:15] == engagement_id[:15]]
     if not rows:
         raise WidgetError(404, f"no engagement {engagement_id} on Case {case_id}", "engagement-not-found")
@@ -269,7 +277,9 @@ def link(connector, row: dict, conversation_id: int) -> dict:
     if not result.ok:
         raise Permanent(f"ENG-05: {result.error}")
     saved = org_gw.get_conversation(conversation["scoped_id"])
-    current = org_gw.query_all(f"SELECT Id, alcmeon__Case__c FROM {CONVERSATION} WHERE Id = '{saved['Id']}'")
+    current = org_gw.query_all(
+        soql("SELECT Id, alcmeon__Case__c FROM {:name} WHERE Id = {:id}", CONVERSATION, saved["Id"])
+    )
     if (current[0].get("alcmeon__Case__c") or "")[:15] != case_id[:15]:
         # A customer's Case-per-conversation automation gave it a Case of its own; the engagement's wins.
         org_gw.update(CONVERSATION, saved["Id"], {"alcmeon__Case__c": case_id})

@@ -12,9 +12,10 @@ from werkzeug.exceptions import HTTPException
 from alcsim.simulators.alcmeon.crm_errors import crm_errors_blueprint
 from alcsim.simulators.alcmeon.errors import AlcmeonError
 from alcsim.simulators.alcmeon.extensions import extensions_blueprint
-from alcsim.simulators.alcmeon.http import IdConverter
+from alcsim.simulators.alcmeon.http import IdConverter, body_limits
 from alcsim.simulators.alcmeon.pages import register_pages
 from alcsim.simulators.alcmeon.routes_api import api_blueprint
+from alcsim.simulators.alcmeon.routes_automation import automation_blueprint
 from alcsim.simulators.alcmeon.routes_messaging import messaging_blueprint
 from alcsim.simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instrument
 
@@ -30,9 +31,11 @@ def create_app(env) -> Flask:
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
     instrument(app, env)
+    app.before_request(body_limits)  # after the fault rules, before any route reads a body
     app.register_blueprint(admin_blueprint(env))
     app.register_blueprint(api_blueprint(env))
     app.register_blueprint(messaging_blueprint(env))
+    app.register_blueprint(automation_blueprint(env))
     app.register_blueprint(extensions_blueprint(env))
     app.register_blueprint(crm_errors_blueprint(env))
     register_pages(app, env)  # the inbox screens and the styled embed page (not Alcméon's API)

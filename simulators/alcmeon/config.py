@@ -34,6 +34,7 @@ PERMISSIONS = (
     "Initiate Conversation",
     "Optins",
     "Application Management",
+    "Scenarios",
 )
 
 # The channels a default environment has, with the locale the traffic generator writes in.

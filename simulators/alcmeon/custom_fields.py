@@ -12,6 +12,8 @@ from alcsim.simulators.alcmeon.store import Store, dumps, loads
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The user field a CRM match is stored in (SMR); seeded as field 1 (docs/assumptions.md).
 CONTACT_FIELD_LABEL = "Salesforce Contact Id"
+# custom-field.yaml bounds no value; 10,000 characters is ours (docs/assumptions.md).
+MAX_VALUE_LENGTH = 10000
 
 
 def _is_uuid(value) -> bool:
@@ -33,7 +35,7 @@ def _valid(kind: str, value, allowed: list[dict]) -> bool:
     if kind == "boolean":
         return isinstance(value, bool)
     if kind in ("string", "url"):
-        return isinstance(value, str) and len(value) <= 10000
+        return isinstance(value, str)
     if kind == "email":
         return isinstance(value, str) and bool(EMAIL.match(value))
     if kind == "datetime":
@@ -86,6 +88,10 @@ class CustomFieldValues:
             if not meta["editable"]:
                 raise Forbidden("field-not-editable", f"custom field {field_id} is not editable")
             value = item.get("field_value")
+            if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+                raise BadRequest(
+                    "invalid-field-value", f"field {field_id} is longer than {MAX_VALUE_LENGTH} characters"
+                )
             if not _valid(meta["type"], value, loads(meta["allowed"], [])):
                 raise BadRequest(
                     "invalid-field-value", f"field {field_id} expects a value of type {meta['type']}"

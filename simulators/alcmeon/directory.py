@@ -10,7 +10,9 @@ from alcsim.simulators.alcmeon.store import Store, dumps, loads
 from alcsim.simulators.alcmeon.validation import phone_number
 
 # AR 2.3: channels whose social user id is a phone number without '+'.
-PHONE_CHANNELS = ("whatsapp", "kakaotalk")
+PHONE_CHANNELS = ("whatsapp", "kakaotalk", "rcs")
+# Social user ids are not bounded by the documents; 200 characters is ours (docs/assumptions.md).
+MAX_USER_ID_LENGTH = 200
 # OAS core-api.yaml Account.type.
 CHANNELS = (
     "twitter",
@@ -26,6 +28,8 @@ CHANNELS = (
     "kakaotalk",
     "linkedin",
     "tiktok",
+    # Not in core-api.yaml's enum, but initiate-conversation-api.yaml sends from "the RCS account".
+    "rcs",
 )
 FIELD_TYPES = (
     "integer",
@@ -181,8 +185,10 @@ class Directory:
     def normalise_user_id(self, channel: str, user_id: str) -> str:
         if channel in PHONE_CHANNELS:
             return phone_number(user_id, "user_id")
-        if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > 200:
+        if not isinstance(user_id, str) or not user_id.strip():
             raise BadRequest("invalid-user-id", "user_id must be a non-empty string")
+        if len(user_id) > MAX_USER_ID_LENGTH:
+            raise BadRequest("invalid-user-id", f"user_id is longer than {MAX_USER_ID_LENGTH} characters")
         return user_id
 
     def find_user(self, account_id: int, user_id: str) -> dict | None:

@@ -67,23 +67,32 @@ class Engagement:
             k: row[k] for k in ("id", "name", "language", "body", "created_at", "last_modified_at", "status")
         }
 
-    def kakaotalk_templates(
-        self, account_id: int, limit: int, page: int, status=None, template_id=None
-    ) -> dict:
-        sql, args = "SELECT * FROM templates WHERE channel = 'kakaotalk' AND account_id = ?", [account_id]
-        # Open question 22: the filter says `accepted` where items say `approved`; they mean the same here.
-        if status is not None:
-            sql, args = (
-                sql + " AND status = ?",
-                [*args, {"accepted": "approved", "submitted": "in_review"}.get(status, status)],
-            )
-        if template_id is not None:
-            sql, args = sql + " AND id = ?", [*args, template_id]
-        rows = self.store.all(sql + " ORDER BY id LIMIT ? OFFSET ?", *args, limit + 1, page * limit)
-        body = {"data": [self.template_view(r) for r in rows[:limit]]}
-        if len(rows) > limit:
-            body["next_page"] = page + 1
+    def templates(self, channel: str, filters) -> dict:
+        """A page of a channel's templates; an account that is not one of the channel's is refused as `send` does."""
+        self.channel_account(channel, filters.account_id)
+        where, args = filters.where()
+        rows = self.store.all(
+            "SELECT * FROM templates WHERE channel = ? AND account_id = ?"
+            + where
+            + " ORDER BY id LIMIT ? OFFSET ?",
+            channel,
+            filters.account_id,
+            *args,
+            filters.limit + 1,
+            filters.page * filters.limit,
+        )
+        body = {"data": [self.template_view(r) for r in rows[: filters.limit]]}
+        if len(rows) > filters.limit:
+            body["next_page"] = filters.page + 1
         return body
+
+    def channel_account(self, channel: str, account_id: int) -> dict:
+        account = self.store.one(
+            "SELECT * FROM social_accounts WHERE id = ? AND type = ?", account_id, channel
+        )
+        if account is None:
+            raise BadRequest("invalid-account-id", f"no {channel} account {account_id}")
+        return account
 
     # Sends.
     def send_template(self, channel: str, body: dict) -> dict:
@@ -101,11 +110,7 @@ class Engagement:
             raise BadRequest(
                 "invalid-request-body", "variables is an object, interrupt_ongoing_conversation a boolean"
             )
-        account = self.store.one(
-            "SELECT * FROM social_accounts WHERE id = ? AND type = ?", account_id, channel
-        )
-        if account is None:
-            raise BadRequest("invalid-account-id", f"no {channel} account {account_id}")
+        account = self.channel_account(channel, account_id)
         template = self.store.one(
             "SELECT * FROM templates WHERE id = ? AND channel = ? AND account_id = ?",
             template_id,

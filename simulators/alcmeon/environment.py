@@ -16,6 +16,7 @@ from alcsim.simulators.alcmeon.engagement import Engagement
 from alcsim.simulators.alcmeon.errors import AlcmeonError
 from alcsim.simulators.alcmeon.inbox import Inbox
 from alcsim.simulators.alcmeon.notifications import Notifier
+from alcsim.simulators.alcmeon.rcs import RcsMessaging
 from alcsim.simulators.alcmeon.seeding import apply_seed, seed_defaults
 from alcsim.simulators.alcmeon.settings import OrgSettings
 from alcsim.simulators.alcmeon.store import Store
@@ -55,6 +56,7 @@ class AlcmeonEnvironment:
         self.rate_limits = RateLimiter(self.config, now)
         self.settings = OrgSettings(self.store, self.directory)
         self.engagement = Engagement(self)
+        self.rcs = RcsMessaging(self)
         self.server: ServerThread | None = None
         self.base_url = self.config.base_url
         if self.store.is_empty():

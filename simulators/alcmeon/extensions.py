@@ -14,7 +14,7 @@ from flask import Blueprint, g, jsonify, request
 
 from alcsim.simulators.alcmeon.custom_fields import CONTACT_FIELD_LABEL
 from alcsim.simulators.alcmeon.errors import BadRequest, NotFound
-from alcsim.simulators.alcmeon.validation import boolean, integer, json_body, text
+from alcsim.simulators.alcmeon.validation import boolean, integer, json_body, query_int, text
 
 EXT_PREFIX = "/_sim/ext"
 
@@ -152,7 +152,12 @@ def extensions_blueprint(env) -> Blueprint:
         for key in ("account_id", "social_user_id"):
             if request.args.get(key, "").isdigit() and len(request.args[key]) < 19:
                 sql, args = sql + f" AND {key} = ?", [*args, int(request.args[key])]  # key is from our tuple
-        rows = env.store.all(sql + " ORDER BY id DESC LIMIT 200", *args)
+        # Newest first, 200 a page by default; `before_id` (the last id of a page) reads the next one.
+        before = query_int("before_id", None, minimum=1)
+        if before is not None:
+            sql, args = sql + " AND id < ?", [*args, before]
+        limit = query_int("limit", 200, minimum=1, maximum=1000)
+        rows = env.store.all(sql + " ORDER BY id DESC LIMIT ?", *args, limit)
         return jsonify([env.inbox.view(r) for r in rows])
 
     # Matching a social user to a CRM contact stores the result in a user custom field (SMR, AR 3.6).

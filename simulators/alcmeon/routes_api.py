@@ -42,8 +42,9 @@ def api_blueprint(env) -> Blueprint:
         email, name = body.get("email"), body.get("name")
         if not isinstance(email, str) or "@" not in email or len(email) > 254:
             raise ReasonError(400, "invalid-email", "email is required and must be an e-mail address")
-        if name is not None and not isinstance(name, str):
-            raise ReasonError(400, "invalid-name", "name must be a string")
+        # user.yaml types name as a string, not nullable: a null is refused, an absent name is the e-mail.
+        if "name" in body and (not isinstance(name, str) or len(name) > 255):
+            raise ReasonError(400, "invalid-name", "name must be a string of at most 255 characters")
         return jsonify(env.directory.create_account(email.strip(), name))
 
     @bp.get("/accounts")
@@ -62,14 +63,15 @@ def api_blueprint(env) -> Blueprint:
         lists = {}
         for key in ("roles", "teams"):
             value = body.get(key)
-            if value is not None and (
+            # user.yaml: arrays of integers, not nullable; an absent key leaves the list as it is.
+            if key in body and (
                 not isinstance(value, list)
                 or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
             ):
                 raise ReasonError(400, f"invalid-{key}", f"{key} must be a list of integer ids")
             lists[key] = value
         is_active = body.get("is_active")
-        if is_active is not None and not isinstance(is_active, bool):
+        if "is_active" in body and not isinstance(is_active, bool):
             raise ReasonError(400, "invalid-is-active", "is_active must be a boolean")
         env.directory.update_account(account_id, lists["roles"], lists["teams"], is_active)
         return jsonify("ok")

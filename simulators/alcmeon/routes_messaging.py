@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, request
 from alcsim.simulators.alcmeon.errors import AlcmeonError, BadRequest, Forbidden, NotFound, ReasonError
 from alcsim.simulators.alcmeon.http import guarded, next_page_url
 from alcsim.simulators.alcmeon.pages import embed_page as styled_embed_page
+from alcsim.simulators.alcmeon.template_filters import parse_filters
 from alcsim.simulators.alcmeon.validation import MAX_ID, json_body, query_int
 
 EMBED_LIFETIME_SECONDS = 8 * 3600  # AR 3.9: valid up to eight hours
@@ -107,29 +108,8 @@ def messaging_blueprint(env) -> Blueprint:
     @bp.post("/v1/kakaotalk/templates")
     @guarded(env, "Initiate Conversation")
     def kakaotalk_templates():
-        body = json_body()
-        account_id = body.get("account_id")
-        if isinstance(account_id, bool) or not isinstance(account_id, int) or not 0 <= account_id <= MAX_ID:
-            raise BadRequest("invalid-request-body", "account_id is a required integer")
-        limit, page = body.get("limit", 20), body.get("page", 0)
-        for name, value, top in (("limit", limit, 100), ("page", page, 10**9)):
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or not (1 if name == "limit" else 0) <= value <= top
-            ):
-                raise BadRequest("invalid-request-body", f"{name} is out of range")
-        status = body.get("status")
-        if status is not None and status not in ("submitted", "in_review", "rejected", "accepted"):
-            raise BadRequest("invalid-request-body", "unknown status filter")
-        template_id = body.get("id")
-        if template_id is not None and (
-            isinstance(template_id, bool)
-            or not isinstance(template_id, int)
-            or not 0 <= template_id <= MAX_ID
-        ):
-            raise BadRequest("invalid-request-body", "id is an integer")
-        return jsonify(env.engagement.kakaotalk_templates(account_id, limit, page, status, template_id))
+        filters = parse_filters(json_body(), with_status=True)
+        return jsonify(env.engagement.templates("kakaotalk", filters))
 
     @bp.get("/v1/kakaotalk/messages")
     @guarded(env, "Initiate Conversation")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
@@ -91,25 +93,34 @@ class WebhookReceiver:
     # While set, the receiver holds each request until the event fires: a slow receiver, for timeouts.
     hold: threading.Event | None = None
     tls: bool = False
+    # A receiver slow on some notifications: those whose payload `slow_when` accepts wait `slow_seconds`.
+    slow_when: Callable[[dict], bool] | None = None
+    slow_seconds: float = 2.0
 
     def start(self) -> WebhookReceiver:
         app = Flask("webhook-receiver")
 
         @app.post(self.path)
         def notify():
+            payload = json.loads(request.get_data() or b"null")
+            slow = self.slow_when is not None and self.slow_when(payload)
             with self._cond:
                 self.received.append(
                     {
                         "body": request.get_data(),
                         "headers": dict(request.headers),
                         "path": request.path,
-                        "json": json.loads(request.get_data() or b"null"),
+                        "json": payload,
                         "answered": self.status,
+                        "slow": slow,
+                        "at": time.monotonic(),
                     }
                 )
                 self._cond.notify_all()
             if self.hold is not None:
                 self.hold.wait(timeout=10)
+            if slow:
+                time.sleep(self.slow_seconds)
             return ("ok", self.status)
 
         self.server = ServerThread(app, tls=self.tls).start()

@@ -82,6 +82,8 @@ def seed_defaults(env, secrets: list[str] = ()) -> None:
         env.directory.add_custom_field(**field)
     for template in DEFAULT_TEMPLATES:
         env.engagement.add_template(**template)
+    for account in env.store.all("SELECT id FROM social_accounts WHERE type = 'rcs' ORDER BY id"):
+        env.rcs.seed(account["id"])
     env.engagement.create_optin({"name": "Marketing messages", "type": "default"}, "admin@alcmeon.invalid")
 
 

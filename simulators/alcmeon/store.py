@@ -70,6 +70,18 @@ CREATE TABLE IF NOT EXISTS templates (
 CREATE TABLE IF NOT EXISTS template_sends (
     id TEXT PRIMARY KEY, seq INTEGER, channel TEXT, account_id INTEGER, template_id INTEGER, to_user TEXT,
     sender INTEGER, sent_at TEXT, status TEXT, content TEXT, conversation_id INTEGER);
+CREATE TABLE IF NOT EXISTS global_variables (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS scenario_starts (
+    id INTEGER PRIMARY KEY, starting_box TEXT, account_id INTEGER, user_id TEXT, variables TEXT,
+    interrupted INTEGER, started_at REAL);
+CREATE TABLE IF NOT EXISTS rcs_templates (
+    id INTEGER PRIMARY KEY, account_id INTEGER, name TEXT, language TEXT, title TEXT, body TEXT,
+    buttons TEXT DEFAULT '[]', created_at TEXT, last_modified_at TEXT);
+CREATE TABLE IF NOT EXISTS rcs_campaigns (
+    id TEXT PRIMARY KEY, account_id INTEGER, template_id INTEGER, created_at REAL);
+CREATE TABLE IF NOT EXISTS rcs_recipients (
+    id INTEGER PRIMARY KEY, campaign_id TEXT, phone_number TEXT, variables TEXT, send_at REAL,
+    message_id TEXT);
 """
 
 

@@ -76,6 +76,10 @@ def phone_number(value, name: str = "phone number") -> str:
     digits = value.strip()
     if digits.startswith("+"):
         digits = digits[1:]
+    if digits.isascii() and digits.isdigit() and len(digits) > 15:
+        # E.164: at most 15 digits. The value is not echoed whole: it may be megabytes long.
+        raise BadRequest("invalid-phone-number-format", f"{name} has {len(digits)} digits; at most 15")
     if not digits.isascii() or not digits.isdigit() or not 8 <= len(digits) <= 15:
-        raise BadRequest("invalid-phone-number-format", f"{name} {value!r} is not an international number")
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        raise BadRequest("invalid-phone-number-format", f"{name} {shown!r} is not an international number")
     return digits

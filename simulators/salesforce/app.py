@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from alcsim.simulators.common.admin import admin_blueprint, instrument
 from alcsim.simulators.common.faults import FaultRules
 from alcsim.simulators.common.journal import Journal
+from alcsim.simulators.common.request_limits import Limits, Refusal, RequestLimits
 from alcsim.simulators.salesforce import errors, openapi, pages, seeding
 from alcsim.simulators.salesforce.org import Org
 from alcsim.simulators.salesforce.routes import auth, composite, extensions, misc, query, sobjects
@@ -18,6 +19,23 @@ from alcsim.simulators.salesforce.routes.common import error_response, respond
 # Routes that answer without a session: the logins and the admin health check.
 OPEN_ENDPOINTS = {"auth.token", "auth.soap_login", "auth.revoke", "sim_admin.health"}
 log = logging.getLogger("alcsim.salesforce")
+# Checked before Flask reads anything. URI and URI+headers: 16,384 bytes, 414 and 431 (help article
+# 000386264, "Maximum number of rows returned by SOQL queries over the REST API"). Body: 50 MB, the REST
+# limit for a non-multipart message (api_rest "Insert or Update Blob Data"). JSON depth: 1,000, the
+# default of the Jackson parser whose messages JSON_PARSER_ERROR carries (docs/assumptions.md).
+REQUEST_LIMITS = Limits(
+    max_uri=16_384, max_uri_and_headers=16_384, max_body=50 * 1024 * 1024, max_json_depth=1_000
+)
+# Bodies the data routes read: JSON (and XML, which REST also accepts), CSV for Bulk API 2.0 uploads.
+ACCEPTED_MEDIA = ("json", "xml", "csv")
+
+
+def _refuse(refusal: Refusal, environ: dict, start_response):
+    """A refusal of the request limits, in Salesforce's JSON error list (SC 3.3)."""
+    response = respond([{"message": refusal.message, "errorCode": refusal.code}], refusal.status)
+    if refusal.status in (413, 414, 431):
+        response.headers["Connection"] = "close"
+    return response(environ, start_response)
 
 
 class OrgSimulator:
@@ -64,6 +82,7 @@ def create_app(org: Org) -> Flask:
     sim = OrgSimulator(org)
     app.extensions["alcsim"] = sim
     instrument(app, sim)
+    app.wsgi_app = RequestLimits(app.wsgi_app, REQUEST_LIMITS, _refuse)
 
     @app.before_request
     def guard():
@@ -74,6 +93,18 @@ def create_app(org: Org) -> Flask:
         g.session = org.sessions.check(request.headers.get("Authorization"))
         if request.path.startswith("/services/data") and not request.environ.get("alcsim.subrequest"):
             org.api_usage.count()
+            media = (request.mimetype or "").lower()
+            if request.content_length and media and not any(kind in media for kind in ACCEPTED_MEDIA):
+                # A real org refuses a body it cannot read as 415 (SC 3.3, other statuses).
+                return respond(
+                    [
+                        {
+                            "message": f"MediaType of '{media}' is not supported by this resource",
+                            "errorCode": "UNSUPPORTED_MEDIA_TYPE",
+                        }
+                    ],
+                    415,
+                )
         return None
 
     @app.after_request

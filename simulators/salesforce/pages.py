@@ -191,12 +191,14 @@ def _widget_url(sobject: SObject, record_id: str) -> str | None:
 
 def _widget_signature(record_id: str, user_id: str, issued_at: int) -> str:
     """What the package's Apex signs for its widget (connector/widget/backend.py): hex HMAC-SHA256, with the
-    Named Credential secret of the org's callouts, of 15-character org, user and record ids and the time.
-    The org's clock (the topology's shared one), as the connector checks it; empty without callouts."""
+    Named Credential secret of the org's callouts, of the whole org, user and record ids in their
+    18-character form, and the time. The org's clock (the topology's shared one), as the connector checks
+    it; empty without callouts or for a record id that is no id (nothing else is ever signed)."""
     callouts = org().config.package_callouts
-    if not callouts:
+    ids = [to18(org().id), to18(user_id), to18(record_id)]
+    if not callouts or None in ids:
         return ""
-    text = f"{org().id[:15]}\n{user_id[:15]}\n{record_id[:15]}\n{issued_at}"
+    text = "\n".join([*ids, str(issued_at)])
     return hmac.new(callouts[0].secret.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 

@@ -28,6 +28,7 @@ def connector_config(topology: Topology, db_path=None, clock: Clock | None = Non
         engine=EngineSettings(workers=topology.connector.workers),
         catch_up_seconds=topology.connector.catch_up_seconds,
         clock=clock or SystemClock(),
+        admin_token=topology.admin_token(),
     )
 
 

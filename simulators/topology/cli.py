@@ -127,7 +127,8 @@ def show(name: str, as_json: bool) -> None:
 @click.option("--verbose", is_flag=True)
 def connector(topology_file: str, data_dir: str | None, with_fakes: bool, verbose: bool) -> None:
     """The connector of a topology. Without --with-fakes it connects to fakes already listening on the
-    topology's ports (started with the same file); prints one JSON line of its URLs."""
+    topology's ports (started with the same file); prints one JSON line of its URLs and of the admin token
+    its /admin routes take (Authorization: Bearer <admin_token>)."""
     from pathlib import Path
 
     from alcsim.connector.service import Connector
@@ -165,7 +166,8 @@ def connector(topology_file: str, data_dir: str | None, with_fakes: bool, verbos
             server.stop()
             service.stop()
 
-    click.echo(json.dumps({"connector_url": url, "topology": loaded.name, **described}), nl=True)
+    line = {"connector_url": url, "admin_token": loaded.admin_token(), "topology": loaded.name, **described}
+    click.echo(json.dumps(line), nl=True)
     sys.stdout.flush()
     wait_for_interrupt()
     stop()

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter, deque
 
+import requests
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request
 
 from alcsim.connector.jobs import CALLOUT_JOB
@@ -171,10 +172,9 @@ def links(handle) -> dict:
             for n, h in handle.envs.items()
         },
         "orgs": {n: {"login": f"{o.instance_url}/", "enter": f"/enter/{n}"} for n, o in handle.orgs.items()},
-        "connector": {
-            "health": f"{handle.connector_url}/admin/health",
-            "orgs": f"{handle.connector_url}/admin/orgs",
-        },
+        # The connector's admin routes take its admin token; the dashboard (a local operator's tool,
+        # like /enter/<org>) reads them for the browser, which holds no token.
+        "connector": {"health": "/connector/health", "orgs": "/connector/orgs"},
     }
 
 
@@ -199,6 +199,15 @@ def dashboard_blueprint(handle) -> Blueprint:
         since = request.args.get("since", "0")
         snapshot = feed.refresh()
         return jsonify({**snapshot, "events": feed.since(int(since) if since.isdigit() else 0)})
+
+    @bp.get("/connector/<any(health, orgs):what>")
+    def connector_admin(what: str):
+        """The connector's /admin/health and /admin/orgs, read with the topology's admin token."""
+        try:
+            answer = handle.admin("GET", f"/{what}", timeout=5)
+            return jsonify(answer.json()), answer.status_code
+        except (requests.RequestException, ValueError) as exc:  # a stopped connector: say so, do not fail
+            return jsonify({"error": "connector-unreachable", "details": exc.__class__.__name__}), 502
 
     @bp.get("/enter/<org>")
     def enter(org: str):

@@ -189,6 +189,11 @@ _CONNECTOR = Record(
         "workers": Key("sync workers", Integer(1)),
         "catch_up_seconds": Key("how often it catches up through GET /actions", Number(above=0)),
         "timeout_seconds": Key("per HTTP call to an org or an environment", Number(above=0)),
+        "admin_token": Key(
+            "bearer token of the connector's /admin routes (Authorization: Bearer); empty: derived from the"
+            " topology's name, so set one wherever the connector is reachable by others",
+            shown="derived",
+        ),
     },
     Connector,
 )
@@ -220,6 +225,7 @@ def _complete(topology: Topology, file: str) -> None:
             queue.developer_name = queue.developer_name or queue.name.replace(" ", "_")
     for env in topology.environments:
         env.secret = env.secret or derived_secret(f"alcmeon:{env.instance_id}")
+    topology.connector.admin_token = topology.admin_token()
 
 
 def _duplicates(names: list[str], at: At, what: str, *steps) -> None:

@@ -137,9 +137,17 @@ class RunningTopology:
     def env(self, name: str) -> AlcmeonHandle:
         return self.envs[name]
 
+    @property
+    def admin_token(self) -> str:
+        """The bearer token of the connector's /admin routes (the topology file's, or derived)."""
+        return self.topology.admin_token()
+
     def admin(self, method: str, path: str, **kwargs) -> requests.Response:
-        """The connector's own admin routes (sync errors, jobs, catch-up)."""
-        return trusting_session(self.ca_bundle).request(method, f"{self.connector_url}/admin{path}", **kwargs)
+        """The connector's own admin routes (sync errors, jobs, catch-up), with its admin token."""
+        headers = {"Authorization": f"Bearer {self.admin_token}", **(kwargs.pop("headers", None) or {})}
+        return trusting_session(self.ca_bundle).request(
+            method, f"{self.connector_url}/admin{path}", headers=headers, **kwargs
+        )
 
     # -- helpers for tests and demos: ids by name, and what an org holds, read through public APIs --
     def account_id(self, env: str, name: str) -> int:

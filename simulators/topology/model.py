@@ -104,6 +104,7 @@ class Connector:
     workers: int = 4
     catch_up_seconds: float = 5.0
     timeout_seconds: float = 10.0  # per HTTP call to an org or an environment
+    admin_token: str = ""  # bearer token of its /admin routes; empty: derived (files.py `_complete`)
 
 
 @dataclass
@@ -120,6 +121,11 @@ class Topology:
 
     def environment(self, name: str) -> Environment:
         return next(e for e in self.environments if e.name == name)
+
+    def admin_token(self) -> str:
+        """The connector's admin token: the file's, or one derived from the topology's name, so a connector
+        started apart (`alcsim serve connector`) and the harness that calls it agree (docs/assumptions.md)."""
+        return self.connector.admin_token or derived_secret(f"admin:{self.name}")
 
     def callout_secret(self, org: str, env: str) -> str:
         """The shared secret of the package callouts of (org, environment): derived, so both ends agree."""

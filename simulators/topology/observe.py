@@ -116,6 +116,32 @@ def _reported_changes(running) -> int:
 
 
 # -- invariants (issue 6: an eligible conversation not synced, a duplicate record, a lost message) --------
+def _social_accounts(handle) -> list[dict]:
+    """Every social account, following `next` (core-api.yaml pages them, 100 at most)."""
+    accounts, page = [], 0
+    while True:
+        body = handle.session.get(
+            f"{handle.url}/v1/social-accounts/", params={"limit": 100, "page": page}
+        ).json()
+        accounts += body["data"]
+        if not body.get("next"):
+            return accounts
+        page += 1
+
+
+def conversations_of(handle, account_id: int) -> list[dict]:
+    """Every conversation of an account: the extension answers 200 a page (issue 13: the checker used to
+    read only the first page and reported the rest as lost messages)."""
+    found: list[dict] = []
+    params = {"account_id": account_id, "limit": 200}
+    while True:
+        page = handle.ext("GET", "/conversations", params=params).json()
+        found += page
+        if len(page) < params["limit"]:
+            return found
+        params["before_id"] = page[-1]["id"]
+
+
 def _routed_teams(actions: list[dict]) -> set[int]:
     teams = set()
     for action in actions:
@@ -144,11 +170,9 @@ def check_invariants(rt, written: dict[str, int], matched_then_replied: dict[str
         links = {lk["social_account_id"]: lk for lk in settings["links"] if lk["enabled"]}
         modes = {o["org_id"]: o.get("sync_mode", "team-and-match") for o in settings["organizations"]}
         mapped = {m["team_id"]: m["org_id"] for m in settings["team_queues"]}
-        conversations = []
-        for account in handle.session.get(f"{handle.url}/v1/social-accounts/", params={"limit": 100}).json()[
-            "data"
-        ]:
-            conversations += handle.ext("GET", "/conversations", params={"account_id": account["id"]}).json()
+        conversations = [
+            c for account in _social_accounts(handle) for c in conversations_of(handle, account["id"])
+        ]
         tasks = sum(len(c["tasks"]) for c in conversations)
         if tasks != written.get(env, 0):
             problems.append(f"lost message in {env}: {written.get(env, 0)} written, {tasks} in the inbox")

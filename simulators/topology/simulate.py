@@ -211,7 +211,10 @@ def urls(rt: RunningTopology, dashboard_url: str | None = None) -> list[str]:
             f"environment {name}: {handle.url}/inbox  (API {handle.url}/openapi.json; client id "
             f"{handle.instance_id}, secret {handle.secret})"
         )
-    lines.append(f"connector: {rt.connector_url}/admin/health  (sync errors: {rt.connector_url}/admin/orgs)")
+    lines.append(
+        f"connector: {rt.connector_url}/admin/health  (sync errors: {rt.connector_url}/admin/orgs;"
+        f" admin routes take Authorization: Bearer {rt.admin_token})"
+    )
     return lines
 
 

@@ -45,15 +45,28 @@ def data_blueprint(name: str) -> Blueprint:
 
 
 def json_body():
-    """The request's JSON, or JSON_PARSER_ERROR in Salesforce's words (SC 3.3)."""
+    """The request's JSON, or JSON_PARSER_ERROR in Salesforce's words (SC 3.3).
+
+    Size and depth were checked before the app ran (app.REQUEST_LIMITS); a depth under that limit can
+    still exhaust Python's stack inside a request, which is the same refusal."""
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8") if raw else "")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
-        found = raw[getattr(exc, "pos", 0) : getattr(exc, "pos", 0) + 1].decode("latin-1") or "EOF"
+        text = raw.decode("utf-8") if raw else ""
+    except UnicodeDecodeError as exc:
+        # The wording of the Jackson parser behind JSON_PARSER_ERROR's other messages.
         raise errors.JsonParserError(
-            f"Unexpected character ('{found}' (code {ord(found[0]) if found != 'EOF' else -1})): was expecting a JSON value at [line:{line}, column:{column}]"
+            f"Invalid UTF-8 start byte 0x{raw[exc.start]:02x} at [line:1, column:{exc.start + 1}]"
+        ) from None
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise errors.JsonParserError("Document nesting depth exceeds the maximum allowed") from None
+    except json.JSONDecodeError as exc:
+        found = text[exc.pos : exc.pos + 1] or "EOF"
+        code = ord(found) if found != "EOF" else -1
+        raise errors.JsonParserError(
+            f"Unexpected character ('{found}' (code {code})): was expecting a JSON value"
+            f" at [line:{exc.lineno}, column:{exc.colno}]"
         ) from None
 
 

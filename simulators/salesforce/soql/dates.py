@@ -34,6 +34,8 @@ FIXED = {
 RELATIVE = re.compile(r"^(THIS|LAST|NEXT)_(FISCAL_)?(WEEK|MONTH|QUARTER|YEAR)$")
 COUNTED = re.compile(r"^(LAST|NEXT)_N_(FISCAL_)?(DAYS|WEEKS|MONTHS|QUARTERS|YEARS)$")
 AGO = re.compile(r"^N_(FISCAL_)?(DAYS|WEEKS|MONTHS|QUARTERS|YEARS)_AGO$")
+# The valid range of a Salesforce date: 1700-01-01 to 4000-12-31 (SOQL reference, "Date Formats").
+EARLIEST, LATEST = date(1700, 1, 1), date(4000, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,18 @@ def _unit_start(day: date, unit: str, locale: str) -> date:
 
 
 def _shift(day: date, unit: str, count: int) -> date:
-    if unit == "day":
-        return day + timedelta(days=count)
-    if unit == "week":
-        return day + timedelta(weeks=count)
-    months = count * {"month": 1, "quarter": 3, "year": 12}[unit]
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1)
+    """`day` moved by `count` units, held to the dates an org can store: a range that reaches past them
+    matches what a range ending there matches (docs/assumptions.md, "Numbers too large for SOQL")."""
+    if unit in ("day", "week"):
+        days = count * (7 if unit == "week" else 1)
+        target = day.toordinal() + days
+    else:
+        months = count * {"month": 1, "quarter": 3, "year": 12}[unit]
+        index = day.year * 12 + day.month - 1 + months
+        if EARLIEST.year <= index // 12 <= LATEST.year:
+            return day.replace(year=index // 12, month=index % 12 + 1)
+        target = EARLIEST.toordinal() - 1 if months < 0 else LATEST.toordinal() + 1
+    return date.fromordinal(max(EARLIEST.toordinal(), min(LATEST.toordinal(), target)))
 
 
 def date_range(name: str, argument: int | None, now: datetime, zone: ZoneInfo, locale: str) -> DateRange:

@@ -15,7 +15,7 @@ from alcsim.simulators.salesforce.soql.filters import DateLiteral, StringParam
 from alcsim.simulators.salesforce.soql.literals import StringLiteral, string_literals, template
 from alcsim.simulators.salesforce.soql.locators import QueryLocators
 from alcsim.simulators.salesforce.soql.messages import Located
-from alcsim.simulators.salesforce.soql.parser import parse_query
+from alcsim.simulators.salesforce.soql.parser import check_length, parse_query
 from alcsim.simulators.salesforce.soql.plan import Plan
 from alcsim.simulators.salesforce.soql.planner import Planner
 from alcsim.simulators.salesforce.soql.shape import Shaper
@@ -52,6 +52,8 @@ class QueryEngine:
     # -- planning ------------------------------------------------------------------------------------
     def plan(self, text: str, include_deleted: bool) -> tuple[Plan, list[StringLiteral]]:
         """The checked plan for `text` and the text's string literals to bind into it."""
+        # Before the cache: a text over the limit must not find the plan of a shorter one (issue 13).
+        check_length(text)
         shape = template(text) if isinstance(text, str) else text
         literals = string_literals(text) if isinstance(text, str) and "'" in text else []
         with self._lock:

@@ -48,6 +48,13 @@ RESERVED = {
     "false",
 }
 MAX_SOQL_LENGTH = 100_000  # a real org refuses longer statements (SOQL limits: 100,000 characters)
+TOO_LONG = "Query is either selecting too many fields or the filter conditions are too complicated."
+# LIMIT, OFFSET and the n of `LAST_N_DAYS:n` are Java ints on a real org; a longer number is refused as
+# Integer.parseInt refuses it (docs/assumptions.md, "Numbers too large for SOQL").
+JAVA_INT_MAX = 2**31 - 1
+# Number literals compared with fields: within SQLite's 64-bit integers they stay exact, beyond it
+# they are compared as doubles (Salesforce's number fields hold at most 18 digits, SC 4 `precision`).
+SQLITE_INT_MAX = 2**63 - 1
 
 
 def _reserved(token: Token) -> Token:
@@ -59,6 +66,23 @@ def _reserved(token: Token) -> Token:
 
 def _pos(token: Token) -> ast.Pos:
     return ast.Pos(token.line or 1, token.column or 1)
+
+
+def java_int(text: str) -> int | None:
+    """`text` as a Java int, or None when it does not fit; never converts a huge digit string."""
+    digits = text.lstrip("+")
+    if not digits.isdigit() or len(digits) > 10:
+        return None
+    value = int(digits)
+    return value if value <= JAVA_INT_MAX else None
+
+
+def number_value(text: str) -> int | float:
+    """A number literal's value; past 64-bit integers (or 18 digits) it is a double, as Python's int()
+    refuses digit strings over 4,300 characters and SQLite cannot bind a larger int."""
+    if any(c in text for c in ".eE") or len(text.lstrip("+-")) > 18:
+        return float(text)
+    return int(text)
 
 
 def _token_text(token: Token) -> str:
@@ -119,7 +143,13 @@ class _Builder:
                 token = parts[clause].children[0]
                 if not token.value.isdigit():
                     raise self.errors.malformed(_pos(token), f"unexpected token: '{token.value}'")
-                setattr(query, clause, int(token.value))
+                value = java_int(token.value)
+                if value is None and clause == "offset":
+                    # Any OFFSET past 2,000 is NUMBER_OUTSIDE_VALID_RANGE, however large (SC 5).
+                    value = JAVA_INT_MAX
+                if value is None:
+                    raise self.errors.malformed(_pos(token), f'For input string: "{_clip(token.value)}"')
+                setattr(query, clause, value)
                 setattr(query, f"{clause}_pos", _pos(token))
         return query
 
@@ -198,9 +228,7 @@ class _Builder:
             index = self.string_numbers.get(token.start_pos)
             return ast.Literal("string", plain, pos, token.value, like=like, index=index)
         if kind == "number":
-            text = token.value
-            value = float(text) if any(c in text for c in ".eE") else int(text)
-            return ast.Literal("number", value, pos, text)
+            return ast.Literal("number", number_value(token.value), pos, token.value)
         if kind in ("date", "datetime"):
             return ast.Literal(kind, token.value, pos, token.value)
         argument = None
@@ -208,7 +236,9 @@ class _Builder:
             number = tree.children[1]
             if not number.value.lstrip("+").isdigit():
                 raise self.errors.malformed(_pos(number), f"unexpected token: '{number.value}'")
-            argument = int(number.value)
+            argument = java_int(number.value)
+            if argument is None:
+                raise self.errors.malformed(_pos(number), f'For input string: "{_clip(number.value)}"')
         return ast.Literal("date_literal", token.value.upper(), pos, token.value, argument=argument)
 
     def string(self, token: Token) -> tuple[str, str]:
@@ -217,6 +247,16 @@ class _Builder:
             return decode(body)
         except BadEscape as exc:
             raise self.errors.malformed(_pos(token), bad_escape_message(body, str(exc))) from None
+
+
+def _clip(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[:length] + "..."
+
+
+def check_length(text: str) -> None:
+    """The 100,000-character limit, checked before the plan cache is consulted (SOQL and SOSL limits)."""
+    if isinstance(text, str) and len(text) > MAX_SOQL_LENGTH:
+        raise errors.MalformedQuery(TOO_LONG)
 
 
 def _syntax_error(text: str, exc: UnexpectedInput) -> errors.SalesforceError:
@@ -242,10 +282,7 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> errors.SalesforceError:
 def parse_query(text: str) -> ast.Query:
     if not isinstance(text, str) or not text.strip():
         raise errors.MalformedQuery("A query string has to be specified")
-    if len(text) > MAX_SOQL_LENGTH:
-        raise errors.MalformedQuery(
-            "Query is either selecting too many fields or the filter conditions are too complicated."
-        )
+    check_length(text)
     try:
         tree = GRAMMAR.parse(text, start="query")
     except UnexpectedInput as exc:
@@ -281,13 +318,8 @@ def parse_search(text: str) -> ast.Search:
                         elif sub.data == "order_by":
                             query.order_by = [builder.order_key(k) for k in sub.children]
                         elif sub.data == "limit":
-                            query.limit = (
-                                int(sub.children[0].value.lstrip("+"))
-                                if sub.children[0].value.lstrip("+").isdigit()
-                                else 0
-                            )
+                            query.limit = java_int(sub.children[0].value)
                 search.returning.append(ast.Returning(builder.name(name), _pos(name), query))
         elif part.data == "limit":
-            value = part.children[0].value.lstrip("+")
-            search.limit = int(value) if value.isdigit() else None
+            search.limit = java_int(part.children[0].value)
     return search

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from alcsim.simulators.salesforce import errors
 from alcsim.simulators.salesforce.soql import ast
 from alcsim.simulators.salesforce.soql.engine import engine_for
-from alcsim.simulators.salesforce.soql.parser import parse_search
+from alcsim.simulators.salesforce.soql.parser import MAX_SOQL_LENGTH, TOO_LONG, parse_search
 from alcsim.simulators.salesforce.soql.planner import Planner
 from alcsim.simulators.salesforce.soql.shape import Shaper
 from alcsim.simulators.salesforce.store import quote
@@ -22,6 +22,10 @@ TEXT_TYPES = {"string", "email", "phone", "url", "textarea", "combobox"}
 DEFAULT_OBJECTS = ("Account", "Contact", "Case")
 MAX_RESULTS = 2000  # SOSL's default and maximum number of rows
 PHONE_PUNCTUATION = (" ", "-", "(", ")", "+", ".")
+WORDS_PER_STATEMENT = 20
+# SOSL syntax, FIND {SearchQuery}: over 10,000 characters no rows are returned; over 4,000 the
+# logical operators are removed, so AND between words becomes OR.
+NO_ROWS_OVER, NO_OPERATORS_OVER = 10_000, 4_000
 
 
 def _searched_fields(sobject, scope: str) -> list:
@@ -58,28 +62,43 @@ def _digits_sql(column: str) -> str:
     return column
 
 
+def _candidates(org: Org, sobject, fields: list, words: list[str], any_word: bool) -> list:
+    """Rows that may match, from statements of at most WORDS_PER_STATEMENT words each, so that the
+    SQL stays flat whatever the number of words (SQLite caps expression depth at 1,000)."""
+    columns = ", ".join(quote(f.name) for f in fields)
+    head = f"SELECT rowid, {quote('Id')}, {columns} FROM {quote(sobject.name)} WHERE IsDeleted = 0 AND "
+    found: dict[int, tuple] | None = None
+    for start in range(0, len(words), WORDS_PER_STATEMENT):
+        clauses, params = [], []
+        for word in words[start : start + WORDS_PER_STATEMENT]:
+            alternatives = []
+            # A national number's leading zero is a trunk prefix that the stored +33 form does not hold.
+            digits = re.sub(r"\D", "", word).lstrip("0")
+            for f in fields:
+                column = quote(f.name)
+                if f.type == "phone" and digits:
+                    alternatives.append(f"{_digits_sql(column)} LIKE ?")
+                    params.append(f"%{digits}%")
+                elif f.type != "phone":
+                    alternatives.append(f"{column} LIKE ? ESCAPE '\\'")
+                    params.append(_like(word))
+            clauses.append("(" + " OR ".join(alternatives or ["0"]) + ")")
+        sql = head + "(" + (" OR " if any_word else " AND ").join(clauses) + ")"
+        with org.store.lock:
+            rows = {row[0]: row[1:] for row in org.store.connection.execute(sql, params)}
+        if found is None:
+            found = rows
+        elif any_word:
+            found.update(rows)
+        else:
+            found = {key: row for key, row in found.items() if key in rows}
+    return [found[key] for key in sorted(found or {})]
+
+
 def _matching_ids(org: Org, sobject, fields: list, words: list[str], any_word: bool, limit: int) -> list[str]:
     if not fields or not words:
         return []
-    clauses, params = [], []
-    for word in words:
-        alternatives = []
-        # A national number's leading zero is a trunk prefix that the stored +33 form does not hold.
-        digits = re.sub(r"\D", "", word).lstrip("0")
-        for f in fields:
-            column = quote(f.name)
-            if f.type == "phone" and digits:
-                alternatives.append(f"{_digits_sql(column)} LIKE ?")
-                params.append(f"%{digits}%")
-            elif f.type != "phone":
-                alternatives.append(f"{column} LIKE ? ESCAPE '\\'")
-                params.append(_like(word))
-        clauses.append("(" + " OR ".join(alternatives or ["0"]) + ")")
-    where = (" OR " if any_word else " AND ").join(clauses)
-    columns = ", ".join(quote(f.name) for f in fields)
-    sql = f"SELECT {quote('Id')}, {columns} FROM {quote(sobject.name)} WHERE IsDeleted = 0 AND ({where}) ORDER BY rowid"
-    with org.store.lock:
-        rows = org.store.connection.execute(sql, params).fetchall()
+    rows = _candidates(org, sobject, fields, words, any_word)
     patterns = [(_token_regex(w), re.sub(r"\D", "", w).lstrip("0")) for w in words]
     found = []
     for row in rows:
@@ -100,6 +119,9 @@ def _matching_ids(org: Org, sobject, fields: list, words: list[str], any_word: b
 
 
 def search(org: Org, text: str, user_id: str | None, version: str) -> dict:
+    if isinstance(text, str) and len(text) > MAX_SOQL_LENGTH:
+        # The SOSL statement limit is the SOQL one (SOQL and SOSL limits).
+        raise errors.MalformedSearch(TOO_LONG)
     try:
         return _search(org, text, user_id, version)
     except RecursionError:
@@ -113,8 +135,10 @@ def _search(org: Org, text: str, user_id: str | None, version: str) -> dict:
         raise errors.InvalidSearch(f"search term must be longer than one character: {term}")
     if parsed.scope not in SCOPES:
         raise errors.MalformedSearch(f"Invalid search scope: {parsed.scope}")
+    if len(parsed.term) > NO_ROWS_OVER:
+        return {"searchRecords": []}
     words = _words(term)
-    any_word = any(w.upper() == "OR" for w in words)
+    any_word = any(w.upper() == "OR" for w in words) or len(parsed.term) > NO_OPERATORS_OVER
     words = [w for w in words if w.upper() != "OR"]
     returning = parsed.returning or [ast.Returning(name, parsed.term_pos, None) for name in DEFAULT_OBJECTS]
     remaining = min(parsed.limit or MAX_RESULTS, MAX_RESULTS)

@@ -371,3 +371,48 @@ def test_attachment_upload(alcmeon_env):
             url, data={"site_id": site, "file_name": name}, files={"file_content": (name, content)}
         )
         conforms(doc, "/v1/answer/attachment", "POST", response)
+
+
+def test_global_variables_and_start_scenario(alcmeon_env):
+    s, url = alcmeon_env.session, alcmeon_env.url
+    variables = f"{url}/v1/global-variables"
+    # The document's value is a oneOf in which an integer is also a number: a string matches one branch only.
+    conforms(
+        "core-api.yaml", "/v1/global-variables", "PUT", s.put(variables, json={"name": "n", "value": "3"})
+    )
+    conforms("core-api.yaml", "/v1/global-variables", "PUT", s.put(variables, json={"name": "n"}))
+    conforms("core-api.yaml", "/v1/global-variables", "GET", s.get(variables, params={"limit": 1}))
+    conforms("core-api.yaml", "/v1/global-variables", "GET", s.get(variables, params={"page": -1}))
+    start = {"starting_box": "b", "user": {"social_media_user_id": "33612345678"}}
+    conforms("scenarios.yaml", "/start-scenario", "POST", s.post(f"{url}/start-scenario", json=start))
+    conforms("scenarios.yaml", "/start-scenario", "POST", s.post(f"{url}/start-scenario", json={}))
+
+
+def test_rcs(alcmeon_env_factory):
+    from alcsim.simulators.alcmeon.config import DEFAULT_SOCIAL_ACCOUNTS
+
+    handle = alcmeon_env_factory({"social_accounts": [*map(dict, DEFAULT_SOCIAL_ACCOUNTS), {"type": "rcs"}]})
+    s, url, doc, account = (
+        handle.session,
+        handle.url,
+        "initiate-conversation-api.yaml",
+        handle.account_id("rcs"),
+    )
+    conforms(
+        doc, "/v1/rcs/templates", "POST", s.post(f"{url}/v1/rcs/templates", json={"account_id": account})
+    )
+    conforms(doc, "/v1/rcs/templates", "POST", s.post(f"{url}/v1/rcs/templates", json={}))
+    send = {"to_user_phone_number": "33612345678", "account_id": account, "template_id": 2}
+    conforms(doc, "/v1/rcs/send/", "POST", s.post(f"{url}/v1/rcs/send/", json=send))
+    conforms(doc, "/v1/rcs/send/", "POST", s.post(f"{url}/v1/rcs/send/", json={**send, "template_id": 9}))
+    campaign = {"to_users": [{"phone_number": "33612345678"}], "account_id": account, "template_id": 2}
+    made = conforms(
+        doc, "/v1/rcs/send/campaign", "POST", s.post(f"{url}/v1/rcs/send/campaign", json=campaign)
+    )
+    conforms(doc, "/v1/rcs/send/campaign", "POST", s.post(f"{url}/v1/rcs/send/campaign", json={}))
+    path = "/v1/rcs/campaigns/{campaign_id}"
+    conforms(doc, path, "GET", s.get(f"{url}/v1/rcs/campaigns/{made.json()['campaign_id']}"))
+    conforms(doc, path, "GET", s.get(f"{url}/v1/rcs/campaigns/00000000-0000-0000-0000-0000000000ff"))
+    messages = f"{url}/v1/rcs/messages"
+    conforms(doc, "/v1/rcs/messages", "GET", s.get(messages, params={"account_id": account}))
+    conforms(doc, "/v1/rcs/messages", "GET", s.get(messages, params={"account_id": "x"}))

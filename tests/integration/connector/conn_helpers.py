@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from alcsim.simulators.topology.files import scenario_path
+
 
 def write(rt, env: str, account: str, user: str, text: str = "Hello", **extra) -> dict:
     """A customer writes on a social account (simulator extension), named as in the topology file."""
@@ -54,3 +63,19 @@ def org_journal(rt, org: str, path: str) -> list[dict]:
     session = running.session()
     session.headers["Authorization"] = f"Bearer {running.access_token()}"
     return session.get(f"{running.instance_url}/_sim/journal", params={"path": path}).json()["entries"]
+
+
+def launch_connector_process(rt, tmp_path: Path, org: str, env: str) -> subprocess.Popen:
+    """`alcsim serve connector` in a process of its own on `rt`'s one-to-one ports and a durable store;
+    returns once it serves (it prints its URL), so a test can kill it with SIGKILL and launch it again."""
+    data = yaml.safe_load(scenario_path("one-to-one").read_text())
+    data["connector"]["port"] = int(rt.connector_url.rsplit(":", 1)[1])
+    data["environments"][0]["port"] = int(rt.env(env).url.rsplit(":", 1)[1])
+    data["orgs"][0]["port"] = int(rt.org(org).instance_url.rsplit(":", 1)[1])
+    topology_file = tmp_path / "one-to-one.yaml"
+    topology_file.write_text(yaml.safe_dump(data))
+    command = [sys.executable, "-m", "alcsim.simulators.topology.cli", "connector"]
+    command += ["--topology", str(topology_file), "--data-dir", str(tmp_path / "connector")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    json.loads(process.stdout.readline())
+    return process

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 
-import yaml
-from conn_helpers import org_fault, route, write
+from conn_helpers import launch_connector_process, org_fault, route, write
 
-from alcsim.simulators.topology.files import scenario_path
 from alcsim.simulators.topology.launch import wait_until
 
 ENV, ORG = "brand", "main"
@@ -47,27 +43,9 @@ def test_a_connector_killed_with_sigkill_and_restarted_loses_and_duplicates_noth
     topology_factory, tmp_path
 ):
     rt = topology_factory("one-to-one", durable=True, with_connector=False)
-    data = yaml.safe_load(scenario_path("one-to-one").read_text())
-    data["connector"]["port"] = int(rt.connector_url.rsplit(":", 1)[1])
-    data["environments"][0]["port"] = int(rt.env(ENV).url.rsplit(":", 1)[1])
-    data["orgs"][0]["port"] = int(rt.org(ORG).instance_url.rsplit(":", 1)[1])
-    topology_file = tmp_path / "one-to-one.yaml"
-    topology_file.write_text(yaml.safe_dump(data))
-    command = [
-        sys.executable,
-        "-m",
-        "alcsim.simulators.topology.cli",
-        "connector",
-        "--topology",
-        str(topology_file),
-        "--data-dir",
-        str(tmp_path / "connector"),
-    ]
 
     def launch() -> subprocess.Popen:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        json.loads(process.stdout.readline())  # it prints its URL once it serves
-        return process
+        return launch_connector_process(rt, tmp_path, ORG, ENV)
 
     # A slow org keeps the connector busy, so the kill lands while writes are in flight.
     org_fault(rt, ORG, {"kind": "latency", "path": "alcmeon__Conversation__c", "latency_ms": 300})

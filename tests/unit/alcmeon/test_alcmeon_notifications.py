@@ -90,7 +90,7 @@ def test_after_an_outage_the_client_catches_up_through_actions(alcmeon_env, alcm
     for n in range(12):
         alcmeon_env.customer_writes(account, f"tw-{n}", f"message {n}")
     alcmeon_webhook_receiver.wait_for(1, answered=503)
-    # The failed notification holds back the later ones, so none arrives out of order.
+    # Every conversation's first notification fails and waits for its retry (AR 3.3).
     assert alcmeon_webhook_receiver.ids(answered=200) == []
     caught_up = all_actions(alcmeon_env)
     assert [a["id"] for a in caught_up] == list(range(1, 13))

@@ -15,7 +15,7 @@ from alcsim.connector.retry import (
     parse_retry_after,
 )
 from alcsim.connector.signatures import callout_signature, valid, webhook_signature
-from alcsim.connector.store import Store
+from alcsim.connector.store import Job, Store
 from alcsim.simulators.topology.launch import wait_until
 
 
@@ -67,16 +67,52 @@ def test_the_cursor_moves_over_seen_ids_only():
 
 
 def test_sync_errors_one_pending_per_conversation_resolved_by_a_later_success():  # SYNC-10
+    """A state-based job (the core sync) covers the older errors of its key; nothing else does."""
     store = Store()
-    store.add_sync_error(
-        1, "e", {"code": "CRM_SYNCHRO_ERROR", "detail": "x", "conversation_id": 5, "org": "o"}
-    )
-    store.add_sync_error(
-        2, "e", {"code": "CRM_SYNCHRO_ERROR", "detail": "y", "conversation_id": 5, "org": "o"}
-    )
+    first, second = (Job(n, "alcmeon.action", "e:5", {}, 0, f"action:e:{n}") for n in (1, 2))
+    store.add_sync_error(1, "e", {"code": "CRM_SYNCHRO_ERROR", "detail": "x", "org": "o"}, first, True)
+    store.add_sync_error(2, "e", {"code": "CRM_SYNCHRO_ERROR", "detail": "y", "org": "o"}, second, True)
     assert [e["detail"] for e in store.sync_errors("o")] == ["y"]
-    store.resolve_errors("e", 5)
+    callout = Job(3, "package.callout", "e:5", {}, 0, "callout:o:e:1")
+    store.add_sync_error(3, "e", {"code": "CRM_SYNCHRO_ERROR", "detail": "z", "org": "o"}, callout)
+    later = Job(4, "alcmeon.action", "e:5", {}, 0, "action:e:4")
+    assert [e["detail"] for e in store.resolve_errors([later], covers_key=True)] == ["y"]
+    # Defect 3 of issue 13: the callout's error (a close not applied) waits for that callout itself.
+    assert [(e["detail"], e["job_type"], e["dedupe"]) for e in store.sync_errors("o")] == [
+        ("z", "package.callout", "callout:o:e:1")
+    ]
+    assert store.resolve_errors([callout]) and store.sync_errors("o") == []
+
+
+def test_errors_without_an_org_are_listed_under_the_orgs_of_their_environment():  # issue 13, defect 4
+    store = Store()
+    store.add_sync_error(1, "e", {"code": "CRM_SYNCHRO_ERROR", "detail": "x"})
     assert store.sync_errors("o") == []
+    assert [e["detail"] for e in store.sync_errors("o", envs=("e",))] == ["x"]
+    assert store.sync_errors("o", envs=("other",)) == []
+
+
+def test_a_back_off_ends_on_the_clock_or_in_real_time_whichever_comes_first():
+    class Moved:
+        offset = 0.0
+
+        def now(self):
+            return datetime.fromtimestamp(self.timestamp(), UTC)
+
+        def timestamp(self):
+            return 1_000_000.0 + self.offset
+
+    clock = Moved()
+    store = Store(clock=clock)
+    store.enqueue("t", "k", "d", {})
+    [group] = store.claim(10, {"t"})
+    store.retry_later([group[0].id], 600.0, "down")
+    assert store.claim(10, {"t"}) == []
+    assert 599 < store.seconds_to_next_due() <= 600
+    row = store.jobs()[0]
+    assert row["next_attempt"] is not None and row["failing_since"] is not None
+    clock.offset = 601.0  # a test moves the shared clock ten minutes on
+    assert store.claim(10, {"t"})
 
 
 def _engine(store, handler, **settings) -> Engine:
@@ -178,3 +214,20 @@ def test_signatures():  # API-01 and the package callout contract
     assert valid(callout_signature("s", body), callout_signature("s", body).upper())
     assert not valid(callout_signature("s", body), None)
     assert not valid(callout_signature("s", body), callout_signature("t", body))
+
+
+def test_each_job_of_a_failed_callout_group_keeps_its_own_error():  # issue 13, defect 3
+    store = Store()
+    dispatcher = Dispatcher()
+    dispatcher.register(
+        "package.callout", lambda groups: [Outcome("error", "404", info={"org": "o"})] * len(groups)
+    )
+    for dedupe in ("callout:o:e:1", "callout:o:e:2"):
+        store.enqueue("package.callout", "e:1", dedupe, {"env": "e"})
+    engine = Engine(store, dispatcher, EngineSettings(workers=1, seed=1)).start()
+    try:
+        wait_until(lambda: len(store.sync_errors("o")) == 2, 5, what="both errors")
+        assert [e["dedupe"] for e in store.sync_errors("o")] == ["callout:o:e:1", "callout:o:e:2"]
+        assert store.counts() == {"error": 2}
+    finally:
+        engine.stop()

@@ -12,7 +12,7 @@ from alcsim.connector.jobs import ACTION_JOB, CALLOUT_JOB, CRM_ERROR_JOB, PROPAG
 from alcsim.connector.retry import Permanent, Retryable
 from alcsim.connector.salesforce import OrgEndpoint
 from alcsim.connector.service import Connector, ConnectorConfig
-from alcsim.connector.store import Store
+from alcsim.connector.store import Job, Store
 
 
 class FixedClock:
@@ -65,14 +65,16 @@ def test_the_default_features_handle_every_job_type(connector):
 
 
 def test_without_features_only_the_core_sync_is_registered():
-    bare = Connector(ConnectorConfig(), features=())
+    bare = Connector(ConnectorConfig(admin_token="t0ken"), features=())
     assert bare.dispatcher.types() == {ACTION_JOB}
-    assert bare.app.test_client().get("/admin/queue-routes").status_code == 404
+    admin = {"Authorization": "Bearer t0ken"}
+    assert bare.app.test_client().get("/admin/queue-routes", headers=admin).status_code == 404
 
 
 def test_every_json_error_of_the_app_has_one_envelope(connector):
     client = connector.app.test_client()
-    admin = client.post("/admin/sync-errors/7/retry")
+    token = {"Authorization": f"Bearer {connector.config.admin_token}"}
+    admin = client.post("/admin/sync-errors/7/retry", headers=token)
     assert (admin.status_code, admin.json) == (
         404,
         {"error": "not-found", "details": "no pending sync error 7"},
@@ -105,7 +107,7 @@ def test_the_config_clock_reaches_the_store_and_the_gateways():
     assert job["created_at"] == clock.timestamp() and job["key"] == "e:3"
 
 
-def test_store_timestamps_follow_the_clock_and_back_offs_real_time():
+def test_store_timestamps_follow_the_clock_and_a_frozen_clock_still_ends_back_offs():
     clock = FixedClock(datetime(2001, 1, 1, tzinfo=UTC))
     store = Store(clock=clock)
     store.enqueue("t", "k", "d", {})
@@ -115,10 +117,24 @@ def test_store_timestamps_follow_the_clock_and_back_offs_real_time():
     row = store.jobs()[0]
     assert row["created_at"] == row["updated_at"] == clock.timestamp()
     assert store.sync_errors()[0]["created_at"] == clock.timestamp()
-    assert row["not_before"] > clock.timestamp()  # a back-off is scheduled in real seconds
-    assert store.claim(10, {"t"})  # and it is due at once, whatever the shared clock says
+    assert row["not_before"] == clock.timestamp()  # a back-off is scheduled on the clock
+    assert store.claim(10, {"t"})  # and in real time too: due at once though the clock stands still
 
 
 def test_a_callout_with_a_foreign_scoped_id_keeps_one_ordering_key(connector):
     connector.receive_callout("o", "e", 1, {"id": 1, "scoped_id": "not-base-36!"})
     assert connector.store.jobs()[0]["key"] == "e:not-base-36!"
+
+
+def test_the_org_of_a_job_that_failed_before_knowing_it_comes_from_the_job():  # issue 13, defect 4
+    connector = Connector(ConnectorConfig(callout_secrets={("o", "e"): "s"}))
+    org = connector.add_org(OrgEndpoint("o", "https://127.0.0.1:1/services/oauth2/token", "c", "s"))
+    connector.add_environment(EnvironmentEndpoint("e", "https://127.0.0.1:1", "1", "s", timeout=0.5))
+    org.organization_id = "00D000000000001AAA"
+    callout = Job(1, "package.callout", "e:1", {"env": "e", "org": "o"}, 0)
+    assert connector.org_of_job(callout) == org.organization_id
+    # The environment cannot be read (nothing listens): it links one org only, so that one.
+    action = Job(2, "alcmeon.action", "e:1", {"env": "e", "action": {"account_id": 5}}, 0)
+    assert connector.org_of_job(action) == org.organization_id
+    connector.store.add_sync_error(3, "e", {"code": "CRM_SYNCHRO_ERROR", "detail": "x"})
+    assert len(connector.sync_errors_of(org.organization_id)) == 1

@@ -137,3 +137,15 @@ def test_cli_validate_and_show(tmp_path):
     assert shown.exit_code == 0 and "environment" in shown.output
     as_json = runner.invoke(topology_cli, ["show", "--json", str(SCENARIOS[0])])
     assert '"environments"' in as_json.output
+
+
+def test_the_admin_token_is_the_files_or_one_derived_from_the_topologys_name():
+    derived = parse(yaml.safe_load(yaml.safe_dump(BASE)), "t.yaml")
+    again = parse(yaml.safe_load(yaml.safe_dump(BASE)), "elsewhere/t.yaml")
+    other = parse({**yaml.safe_load(yaml.safe_dump(BASE)), "name": "other"}, "t.yaml")
+    assert derived.admin_token() == again.admin_token() == derived.connector.admin_token  # both ends agree
+    assert len(derived.admin_token()) >= 32 and other.admin_token() != derived.admin_token()
+    given = parse(
+        {**yaml.safe_load(yaml.safe_dump(BASE)), "connector": {"admin_token": "s3cret-token"}}, "t.yaml"
+    )
+    assert given.admin_token() == "s3cret-token"

@@ -11,7 +11,7 @@ from alcsim.connector.widget.backend import (
     widget_signature,
 )
 
-ORG, USER, RECORD = "00DA00000000001AAA", "005A00000000001AAA", "a00A00000000001AAA"
+ORG, USER, RECORD = "00DA00000000001MAA", "005A00000000001IAA", "a00A00000000001IAA"
 
 
 def test_a_signature_from_the_org_is_accepted_for_fifteen_minutes():
@@ -23,8 +23,8 @@ def test_a_signature_from_the_org_is_accepted_for_fifteen_minutes():
 
 def test_a_signature_binds_the_user_the_record_and_the_time():
     sig = widget_signature("s3cret", ORG, USER, RECORD, 1000)
-    assert not signature_ok(["s3cret"], ORG, "005A00000000002AAA", RECORD, "1000", sig, now=1000)
-    assert not signature_ok(["s3cret"], ORG, USER, "a00A00000000002AAA", "1000", sig, now=1000)
+    assert not signature_ok(["s3cret"], ORG, "005A00000000002IAA", RECORD, "1000", sig, now=1000)
+    assert not signature_ok(["s3cret"], ORG, USER, "a00A00000000002IAA", "1000", sig, now=1000)
     assert not signature_ok(["s3cret"], ORG, USER, RECORD, "1001", sig, now=1001)
     assert not signature_ok(["wrong"], ORG, USER, RECORD, "1000", sig, now=1000)
     assert not signature_ok(["s3cret"], ORG, USER, RECORD, "soon", sig, now=1000)
@@ -35,6 +35,20 @@ def test_either_form_of_an_id_signs_alike():
     assert widget_signature("s", ORG, USER, RECORD, 1) == widget_signature(
         "s", ORG[:15], USER[:15], RECORD[:15], 1
     )
+
+
+def test_a_signature_covers_the_whole_record_id():
+    """Issue 13, defect 1: text appended to a signed id is no longer the signed value, nor an id."""
+    sig = widget_signature("s3cret", ORG, USER, RECORD[:15], 1000)
+    for tampered in (
+        RECORD[:15] + "' OR (Id = 'a00A00000000002IAA')",
+        RECORD + "' OR Name LIKE 'Secret%",
+        RECORD[:15] + "XYZ",  # 18 characters, but not the checksum of the first 15
+        RECORD[:15] + " ",
+    ):
+        assert not signature_ok(["s3cret"], ORG, USER, tampered, "1000", sig, now=1000)
+        assert widget_signature("s3cret", ORG, USER, tampered, 1000) == ""  # nothing but an id is signed
+    assert signature_ok(["s3cret"], ORG, USER, RECORD, "1000", sig, now=1000)  # the same id, 18 characters
 
 
 def test_rights_follow_the_permission_sets():  # WIDGET-04

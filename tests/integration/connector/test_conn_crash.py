@@ -1,0 +1,91 @@
+"""Issue 13: the connector process killed with SIGKILL mid-backlog and mid-traffic, restarted on its store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+from collections import Counter
+
+from conn_helpers import clear_org_faults, launch_connector_process, org_fault, route, write
+
+from alcsim.simulators.topology.launch import wait_until
+
+ENV, ORG = "brand", "main"
+
+
+def _routed(rt, index: int) -> dict:
+    message = write(rt, ENV, "Brand WhatsApp", f"3362000{index:04d}", f"message {index}")
+    route(rt, ENV, message["task_id"], "Salesforce agents")
+    return message
+
+
+def test_sigkill_mid_backlog_and_mid_traffic_loses_and_doubles_nothing(
+    topology_factory, topology_clock, tmp_path
+):
+    rt = topology_factory("one-to-one", durable=True, with_connector=False)
+
+    def launch() -> subprocess.Popen:
+        return launch_connector_process(rt, tmp_path, ORG, ENV)
+
+    def kill(process: subprocess.Popen) -> None:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    # A backlog written while no connector runs; a slow org keeps the drain in flight when it is killed.
+    messages = [_routed(rt, i) for i in range(30)]
+    org_fault(rt, ORG, {"kind": "latency", "path": "alcmeon__Conversation__c", "latency_ms": 250})
+    process = launch()
+    try:
+        wait_until(lambda: len(rt.conversations(ORG)) >= 1, 30, 0.02, "a first record of the backlog")
+        kill(process)
+        assert len(rt.conversations(ORG)) < len(messages)
+
+        process = launch()
+        written = threading.Event()
+
+        def traffic():
+            for i in range(30, 45):
+                messages.append(_routed(rt, i))
+            written.set()
+
+        driver = threading.Thread(target=traffic, daemon=True)
+        driver.start()
+        # Salesforce agents close records while the connector works: callouts to apply in Alcméon.
+        first = [rt.wait_for_record(ORG, m["scoped_id"], timeout=30) for m in messages[:3]]
+        agent = rt.agent_client(ORG)
+        for record in first:
+            agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Status__c": "CLOSED"})
+        wait_until(lambda: len(messages) >= 36, 30, 0.02, "traffic under way")
+        kill(process)  # mid-traffic: notifications, callouts and writes in flight
+        driver.join(30)
+        assert written.is_set()
+        clear_org_faults(rt, ORG)
+        process = launch()
+        # The fakes' own redeliveries (webhook, package callouts) back off on the shared clock.
+        topology_clock.advance(120)
+
+        def all_there():
+            return len(rt.conversations(ORG)) >= len(messages)
+
+        wait_until(all_there, 40, 0.2, "every conversation in the org")
+        counts = Counter(r["alcmeon__scoped_id__c"] for r in rt.conversations(ORG))
+        assert set(counts) == {m["scoped_id"] for m in messages}
+        assert set(counts.values()) == {1}
+
+        def closed_in_alcmeon():
+            topology_clock.advance(60)
+            views = [
+                rt.env(ENV).ext("GET", f"/conversations/{m['conversation_id']}").json() for m in messages[:3]
+            ]
+            return all(v["status"] == "closed" for v in views)
+
+        wait_until(closed_in_alcmeon, 30, 0.5, "the Salesforce closes applied in Alcméon")
+        closed = {
+            r["alcmeon__scoped_id__c"] for r in rt.conversations(ORG, "WHERE alcmeon__Status__c = 'CLOSED'")
+        }
+        assert closed == {m["scoped_id"] for m in messages[:3]}
+    finally:
+        process.kill()
+        process.wait(timeout=10)
