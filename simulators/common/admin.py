@@ -89,6 +89,25 @@ def instrument(app: Flask, sim) -> None:
         return response
 
 
+def journal_refusal(sim, environ: dict, status: int, response_body: bytes) -> None:
+    """Journal a request refused before Flask ran (request limits, the server's own refusals)."""
+    path = environ.get("PATH_INFO", "")
+    if is_admin_path(path):
+        return
+    raw = environ.get("wsgi.input")
+    body = raw.getvalue() if hasattr(raw, "getvalue") else b""
+    sim.journal.record(
+        time=sim.clock.now().isoformat(),
+        method=environ.get("REQUEST_METHOD", ""),
+        path=path,
+        query=environ.get("QUERY_STRING", ""),
+        status=status,
+        duration_ms=0.0,
+        request_body=_body_text(body),
+        response_body=_body_text(response_body),
+    )
+
+
 def admin_blueprint(sim) -> Blueprint:
     bp = Blueprint("sim_admin", __name__, url_prefix=ADMIN_PREFIX)
 

@@ -1,4 +1,4 @@
-"""WSGI middleware that refuses over-long URIs, headers and bodies, and over-deep JSON, before any parsing."""
+"""WSGI middleware that collapses doubled slashes and refuses over-long URIs, headers, bodies and deep JSON."""
 
 from __future__ import annotations
 
@@ -6,12 +6,22 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from itertools import accumulate
 
 # A JSON string, so that brackets inside strings are not counted as nesting.
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 _OPENING = frozenset(b"[{")
+_SLASHES = re.compile(r"/{2,}")
+# The codes of the refusals a server makes itself, in the words of app.py's HTTPException handler; 413 and
+# 414 as check_head/check_body name them, 5xx as Salesforce does (api_rest "Status Codes and Error Responses").
+_SERVER_CODES = {
+    413: "EXCEEDED_MAX_SIZE_REQUEST",
+    414: "URI_TOO_LONG",
+    500: "UNKNOWN_EXCEPTION",
+    503: "SERVER_UNAVAILABLE",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,26 @@ class Limits:
     max_uri_and_headers: int | None = None
     max_body: int | None = None
     max_json_depth: int | None = None
+
+
+def http_refusal(status: int, message: str) -> Refusal:
+    """A refusal the HTTP server made below the app (a malformed request line, a timeout)."""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Bad Request"
+    code = _SERVER_CODES.get(status, reason.upper().replace(" ", "_").replace("-", "_"))
+    return Refusal(status, code, message or reason)
+
+
+def collapse_slashes(environ: dict) -> None:
+    """`//services//data/...` is served as `/services/data/...`: the Salesforce CLI keeps the instance URL
+    with a trailing slash and joins paths to it, and a real org serves what it sends."""
+    for key in ("PATH_INFO", "REQUEST_URI", "RAW_URI"):
+        value = environ.get(key)
+        if value and "//" in value:
+            path, sep, query = value.partition("?")
+            environ[key] = _SLASHES.sub("/", path) + sep + query
 
 
 def json_depth(raw: bytes) -> int:
@@ -59,8 +89,10 @@ def _drain(stream, remaining: int, chunk: int = 1 << 20) -> None:
 class RequestLimits:
     """`app.wsgi_app = RequestLimits(app.wsgi_app, limits, refuse)`.
 
-    `refuse(refusal, environ, start_response)` answers in the vendor's envelope. The body is read once,
-    at most max_body + 1 bytes, and handed on to the app as a fresh stream."""
+    `refuse(refusal, environ, start_response)` answers in the vendor's envelope; the server runner calls it
+    too for the refusals it makes itself (runner.py). Doubled slashes are collapsed first, so no layer below
+    reads `//host/...` as an absolute URI. The body is read once, at most max_body + 1 bytes, and handed
+    on to the app as a fresh stream."""
 
     def __init__(self, app: Callable, limits: Limits, refuse: Callable):
         self.app = app
@@ -68,6 +100,7 @@ class RequestLimits:
         self.refuse = refuse
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
+        collapse_slashes(environ)
         refusal = self.check_head(environ)
         if refusal is None:
             refusal = self.check_body(environ)

@@ -7,17 +7,27 @@ import logging
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from alcsim.simulators.common.admin import admin_blueprint, instrument
+from alcsim.simulators.common.admin import admin_blueprint, instrument, journal_refusal
 from alcsim.simulators.common.faults import FaultRules
 from alcsim.simulators.common.journal import Journal
 from alcsim.simulators.common.request_limits import Limits, Refusal, RequestLimits
 from alcsim.simulators.salesforce import errors, openapi, pages, seeding
 from alcsim.simulators.salesforce.org import Org
-from alcsim.simulators.salesforce.routes import auth, composite, extensions, misc, query, sobjects
+from alcsim.simulators.salesforce.routes import (
+    auth,
+    composite,
+    extensions,
+    layouts,
+    misc,
+    query,
+    sobjects,
+    tree,
+)
 from alcsim.simulators.salesforce.routes.common import error_response, respond
 
-# Routes that answer without a session: the logins and the admin health check.
-OPEN_ENDPOINTS = {"auth.token", "auth.soap_login", "auth.revoke", "sim_admin.health"}
+# Routes that answer without a session: the logins, the admin health check, and the version list, which a
+# real org serves to anyone (api_rest "Versions": "Authentication: none").
+OPEN_ENDPOINTS = {"auth.token", "auth.soap_login", "auth.revoke", "sim_admin.health", "versions.versions"}
 log = logging.getLogger("alcsim.salesforce")
 # Checked before Flask reads anything. URI and URI+headers: 16,384 bytes, 414 and 431 (help article
 # 000386264, "Maximum number of rows returned by SOQL queries over the REST API"). Body: 50 MB, the REST
@@ -30,12 +40,16 @@ REQUEST_LIMITS = Limits(
 ACCEPTED_MEDIA = ("json", "xml", "csv")
 
 
-def _refuse(refusal: Refusal, environ: dict, start_response):
-    """A refusal of the request limits, in Salesforce's JSON error list (SC 3.3)."""
-    response = respond([{"message": refusal.message, "errorCode": refusal.code}], refusal.status)
-    if refusal.status in (413, 414, 431):
-        response.headers["Connection"] = "close"
-    return response(environ, start_response)
+def _refuser(sim: OrgSimulator):
+    def refuse(refusal: Refusal, environ: dict, start_response):
+        """A refusal below the routes, in Salesforce's JSON error list (SC 3.3), journaled like any call."""
+        response = respond([{"message": refusal.message, "errorCode": refusal.code}], refusal.status)
+        if refusal.status in (413, 414, 431):
+            response.headers["Connection"] = "close"
+        journal_refusal(sim, environ, refusal.status, response.get_data())
+        return response(environ, start_response)
+
+    return refuse
 
 
 class OrgSimulator:
@@ -82,7 +96,7 @@ def create_app(org: Org) -> Flask:
     sim = OrgSimulator(org)
     app.extensions["alcsim"] = sim
     instrument(app, sim)
-    app.wsgi_app = RequestLimits(app.wsgi_app, REQUEST_LIMITS, _refuse)
+    app.wsgi_app = RequestLimits(app.wsgi_app, REQUEST_LIMITS, _refuser(sim))
 
     @app.before_request
     def guard():
@@ -165,7 +179,9 @@ def create_app(org: Org) -> Flask:
         misc.versions_bp,
         misc.bp,
         sobjects.bp,
+        layouts.bp,
         composite.bp,
+        tree.bp,
         query.bp,
         openapi.bp,
         extensions.bp,

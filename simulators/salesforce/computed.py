@@ -10,6 +10,9 @@ from alcsim.simulators.salesforce.schema import SObject
 if TYPE_CHECKING:
     from alcsim.simulators.salesforce.org import Org
 
+# The closed stages of a new org's sales process and their forecast category.
+CLOSED_STAGES = {"Closed Won": "Closed", "Closed Lost": "Omitted"}
+
 
 def _full_name(row: dict) -> str:
     return " ".join(part for part in (row.get("FirstName"), row.get("LastName")) if part)
@@ -23,6 +26,16 @@ def complete(org: Org, sobject: SObject, row: dict, before: dict | None) -> None
             row[f.name] = int(row.get("Status") == "Closed")
         elif f.formula == "task_closed":
             row[f.name] = int(row.get("Status") == "Completed")
+        elif f.formula == "opportunity_closed":
+            row[f.name] = int(row.get("StageName") in CLOSED_STAGES)
+        elif f.formula == "opportunity_won":
+            row[f.name] = int(row.get("StageName") == "Closed Won")
+    if sobject.name == "Opportunity":
+        # The default stages' forecast categories (Object Reference, OpportunityStage).
+        row["ForecastCategory"] = CLOSED_STAGES.get(row.get("StageName"), "Pipeline")
+        row["ForecastCategoryName"] = row.get("ForecastCategoryName") or row["ForecastCategory"]
+    if sobject.name == "Lead" and row.get("IsConverted") and not row.get("ConvertedDate"):
+        row["ConvertedDate"] = org.now_text()[:10]
     if sobject.name == "Case":
         closing = row.get("IsClosed") and not (before or {}).get("IsClosed")
         if closing:

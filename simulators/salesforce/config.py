@@ -18,7 +18,7 @@ from alcsim.simulators.common.config_schema import (
 from alcsim.simulators.salesforce.schema import package_versions, standard_picklist
 
 CURRENT_API_VERSION = "62.0"
-OLDEST_API_VERSION = 50
+OLDEST_API_VERSION = 31  # real orgs serve v31.0 (Summer '14) and later (api_rest "Versions")
 # The profiles a fresh org has (Org.install); a user's profile is one of them.
 PROFILES = ("System Administrator", "Standard User")
 # The permission sets the package brings; an org config may add more.

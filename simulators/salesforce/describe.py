@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+from flask import has_request_context, request
+
 from alcsim.simulators.salesforce.org import MASTER_RECORD_TYPE_ID, Org
 from alcsim.simulators.salesforce.schema import SObject
 from alcsim.simulators.salesforce.store import quote
+
+# Event_describe.json and OpportunityContactRole_describe.json have no list views nor approval layouts;
+# Task shares Event's activity model.
+WITHOUT_LIST_VIEWS = {"Event", "Task", "OpportunityContactRole"}
+EXTRA_URLS = {
+    "Case": {
+        "caseArticleSuggestions": "/suggestedArticles",
+        "caseRowArticleSuggestions": "/{ID}/suggestedArticles",
+    },
+    "Event": {"eventSeriesUpdates": "/{ID}/fromThisEventOnwards"},
+}
+
+
+def _describe_urls(sobject: SObject, base: str) -> dict:
+    """The links of a full describe; which ones an object has follows the recorded describes."""
+    host = request.host_url.rstrip("/") if has_request_context() else ""
+    urls = {
+        "compactLayouts": f"{base}/describe/compactLayouts",
+        "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
+        "layouts": f"{base}/describe/layouts",
+        "quickActions": f"{base}/quickActions",
+        "uiDetailTemplate": f"{host}/{{ID}}",
+        "uiEditTemplate": f"{host}/{{ID}}/e",
+        "uiNewRecord": f"{host}/{sobject.key_prefix}/e",
+    }
+    if sobject.name not in WITHOUT_LIST_VIEWS:
+        urls.update(approvalLayouts=f"{base}/describe/approvalLayouts", listviews=f"{base}/listviews")
+    urls.update({key: base + tail for key, tail in EXTRA_URLS.get(sobject.name, {}).items()})
+    return urls
 
 
 def _urls(sobject: SObject, version: str) -> dict:
@@ -137,16 +168,5 @@ def describe(org: Org, sobject: SObject, version: str) -> dict:
             ),
         }
     )
-    top["urls"] = {
-        **top["urls"],
-        "compactLayouts": f"{base}/describe/compactLayouts",
-        "approvalLayouts": f"{base}/describe/approvalLayouts",
-        "uiDetailTemplate": None,
-        "uiEditTemplate": None,
-        "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
-        "listviews": f"{base}/listviews",
-        "uiNewRecord": None,
-        "quickActions": f"{base}/quickActions",
-        "layouts": f"{base}/describe/layouts",
-    }
+    top["urls"] = {**top["urls"], **_describe_urls(sobject, base)}
     return dict(sorted(top.items()))

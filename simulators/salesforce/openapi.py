@@ -167,6 +167,9 @@ def document(version: str = CURRENT_API_VERSION) -> dict:
         f"{base}/limits": {
             "get": {"operationId": "limits", "responses": _answers({"200": _json({"type": "object"})})}
         },
+        f"{base}/recent": {
+            "get": {"operationId": "recent", "responses": _answers({"200": _json({"type": "array"})})}
+        },
     }
     for sobject in the_org.schema.objects.values():
         name = sobject.name

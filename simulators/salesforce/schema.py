@@ -12,189 +12,14 @@ from pathlib import Path
 
 import yaml
 
+from alcsim.simulators.salesforce.fields import ADDRESS_PARTS, ChildRelationship, Field
+
+__all__ = ["ChildRelationship", "Field", "SObject", "Schema", "field_from_spec", "system_fields"]
 HERE = Path(__file__).parent / "metadata"
-# One stored column per field, typed for SQLite; compound address fields are not stored.
-STORAGE = {
-    "boolean": "INTEGER",
-    "int": "INTEGER",
-    "double": "REAL",
-    "currency": "REAL",
-    "percent": "REAL",
-}
-SOAP_TYPES = {
-    "id": "tns:ID",
-    "reference": "tns:ID",
-    "boolean": "xsd:boolean",
-    "int": "xsd:int",
-    "double": "xsd:double",
-    "currency": "xsd:double",
-    "percent": "xsd:double",
-    "date": "xsd:date",
-    "datetime": "xsd:dateTime",
-    "time": "xsd:time",
-    "address": "urn:address",
-}
-ADDRESS_PARTS = (
-    ("Street", "street", "textarea", 255),
-    ("City", "city", "string", 40),
-    ("State", "state", "string", 80),
-    ("PostalCode", "postalCode", "string", 20),
-    ("Country", "country", "string", 80),
-    ("Latitude", "latitude", "double", 0),
-    ("Longitude", "longitude", "double", 0),
-    ("GeocodeAccuracy", "geocodeAccuracy", "picklist", 40),
-)
 
 
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in str(version).split("."))
-
-
-@dataclass
-class Field:
-    name: str
-    type: str
-    label: str = ""
-    length: int = 0
-    required: bool = False
-    createable: bool = True
-    updateable: bool = True
-    unique: bool = False
-    external_id: bool = False
-    case_sensitive: bool = False
-    id_lookup: bool = False
-    name_field: bool = False
-    reference_to: list[str] = field(default_factory=list)
-    relationship_name: str | None = None
-    child_relationship: str | None = None
-    values: list[str] = field(default_factory=list)
-    restricted: bool = False
-    default: object = None
-    auto_number: str | None = None
-    formula: str | None = None
-    html: bool = False
-    compound_of: str | None = None
-    compound_parts: list[tuple[str, str]] = field(default_factory=list)
-    custom: bool = False
-    since: str | None = None
-    system: bool = False
-
-    @property
-    def stored(self) -> bool:
-        return self.type != "address"
-
-    @property
-    def sql_type(self) -> str:
-        return STORAGE.get(self.type, "TEXT")
-
-    @property
-    def polymorphic(self) -> bool:
-        return len(self.reference_to) > 1
-
-    @property
-    def nillable(self) -> bool:
-        return not self.required and self.type not in ("boolean", "id") and not self.auto_number
-
-    @property
-    def defaulted_on_create(self) -> bool:
-        return self.default is not None or self.system or self.type == "boolean" or bool(self.auto_number)
-
-    def describe(self) -> dict:
-        """The field keys of a real describe (salesforce-contract.md 4), in alphabetical order."""
-        text_like = self.type in (
-            "string",
-            "textarea",
-            "email",
-            "phone",
-            "url",
-            "picklist",
-            "multipicklist",
-            "combobox",
-        )
-        return {
-            "aggregatable": self.type not in ("textarea", "address"),
-            "aiPredictionField": False,
-            "autoNumber": bool(self.auto_number),
-            "byteLength": self.length * 3 if text_like or self.type in ("id", "reference") else 0,
-            "calculated": bool(self.formula),
-            "calculatedFormula": None,
-            "cascadeDelete": False,
-            "caseSensitive": self.case_sensitive,
-            "compoundFieldName": self.compound_of,
-            "controllerName": None,
-            "createable": self.createable,
-            "custom": self.custom,
-            "defaultValue": self.default if self.type not in ("picklist",) else None,
-            "defaultValueFormula": None,
-            "defaultedOnCreate": self.defaulted_on_create,
-            "dependentPicklist": False,
-            "deprecatedAndHidden": False,
-            "digits": 9 if self.type == "int" else 0,
-            "displayLocationInDecimal": False,
-            "encrypted": False,
-            "externalId": self.external_id,
-            "extraTypeInfo": ("richtextarea" if self.html else "plaintextarea")
-            if self.type == "textarea"
-            else None,
-            "filterable": self.type not in ("textarea", "address"),
-            "filteredLookupInfo": None,
-            "formulaTreatNullNumberAsZero": False,
-            "groupable": self.type
-            not in ("textarea", "double", "currency", "percent", "datetime", "address"),
-            "highScaleNumber": False,
-            "htmlFormatted": self.html,
-            "idLookup": self.id_lookup or self.type == "id" or self.external_id,
-            "inlineHelpText": None,
-            "label": self.label or self.name,
-            "length": self.length if text_like else (18 if self.type in ("id", "reference") else 0),
-            "mask": None,
-            "maskType": None,
-            "name": self.name,
-            "nameField": self.name_field,
-            "namePointing": self.polymorphic,
-            "nillable": self.nillable,
-            "permissionable": self.custom and self.nillable,
-            "picklistValues": [
-                {"active": True, "defaultValue": v == self.default, "label": v, "validFor": None, "value": v}
-                for v in self.values
-            ],
-            "polymorphicForeignKey": self.polymorphic,
-            "precision": 18 if self.type in ("double", "currency", "percent") else 0,
-            "queryByDistance": False,
-            "referenceTargetField": None,
-            "referenceTo": list(self.reference_to),
-            "relationshipName": self.relationship_name,
-            "relationshipOrder": None,
-            "restrictedDelete": False,
-            "restrictedPicklist": self.restricted,
-            "scale": 2 if self.type in ("double", "currency", "percent") else 0,
-            "searchPrefilterable": False,
-            "soapType": SOAP_TYPES.get(self.type, "xsd:string"),
-            "sortable": self.type not in ("textarea", "multipicklist", "address"),
-            "type": self.type,
-            "unique": self.unique,
-            "updateable": self.updateable,
-            "writeRequiresMasterRead": False,
-        }
-
-
-@dataclass
-class ChildRelationship:
-    child_sobject: str
-    field: str
-    relationship_name: str | None
-
-    def describe(self) -> dict:
-        return {
-            "cascadeDelete": False,
-            "childSObject": self.child_sobject,
-            "deprecatedAndHidden": False,
-            "field": self.field,
-            "junctionIdListNames": [],
-            "junctionReferenceTo": [],
-            "relationshipName": self.relationship_name,
-            "restrictedDelete": False,
-        }
 
 
 @dataclass
@@ -257,7 +82,8 @@ def _relationship_name(name: str) -> str | None:
     return None
 
 
-def _field(spec: dict, custom: bool) -> Field:
+def field_from_spec(spec: dict, custom: bool) -> Field:
+    """One field from its metadata entry (the compact keys of metadata/standard.yaml)."""
     spec = dict(spec)
     readonly = spec.pop("readonly", False)
     f = Field(
@@ -273,7 +99,7 @@ def _field(spec: dict, custom: bool) -> Field:
         case_sensitive=spec.pop("caseSensitive", False),
         id_lookup=spec.pop("idLookup", False),
         name_field=spec.pop("nameField", False),
-        reference_to=spec.pop("referenceTo", []),
+        reference_to=list(spec.pop("referenceTo", [])),
         relationship_name=spec.pop("relationshipName", None),
         child_relationship=spec.pop("childRelationship", None),
         values=[str(v) for v in spec.pop("values", [])],
@@ -284,6 +110,8 @@ def _field(spec: dict, custom: bool) -> Field:
         html=spec.pop("html", False),
         custom=custom or spec.get("name", "").endswith("__c"),
         since=spec.pop("since", None),
+        compound_of=spec.pop("compoundFieldName", None),
+        overrides=spec.pop("describe", None),
     )
     spec.pop("decided", None)
     if spec:
@@ -299,12 +127,19 @@ def _field(spec: dict, custom: bool) -> Field:
     return f
 
 
-def _system_fields(owner: list[str] | None) -> list[Field]:
+def system_fields(owner: list[str] | None) -> list[Field]:
+    """The audit fields every object has, and OwnerId when records are owned by `owner`."""
     audit = dict(type="reference", reference_to=["User"], createable=False, updateable=False, system=True)
     fields = [
         Field(name="Id", type="id", label="Record ID", createable=False, updateable=False, system=True),
         Field(
-            name="IsDeleted", type="boolean", label="Deleted", createable=False, updateable=False, system=True
+            name="IsDeleted",
+            type="boolean",
+            label="Deleted",
+            createable=False,
+            updateable=False,
+            system=True,
+            default=False,
         ),
         Field(
             name="CreatedDate",
@@ -365,6 +200,20 @@ def _address_fields(prefix: str) -> list[Field]:
     return parts + [compound]
 
 
+def _link_compound_addresses(fields: list[Field]) -> None:
+    """An address declared field by field reads its parts back as one compound value (SC 4)."""
+    keys = {suffix: key for suffix, key, _, _ in ADDRESS_PARTS}
+    for compound in (f for f in fields if f.type == "address" and not f.compound_parts):
+        prefix = compound.name[: -len("Address")]
+        compound.createable = compound.updateable = False
+        compound.compound_parts = [
+            (f.name, keys[f.name[len(prefix) :]])
+            for f in fields
+            if f.compound_of == compound.name and f.name[len(prefix) :] in keys
+        ]
+
+
+@cache
 def _load_yaml(name: str) -> dict:
     with open(HERE / name, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -421,12 +270,15 @@ class Schema:
             updateable=spec.get("updateable", True),
             deletable=spec.get("deletable", True),
         )
-        fields = _system_fields(spec.get("owner"))
-        for f in (_field(s, custom) for s in spec.get("fields", [])):
+        fields = system_fields(spec.get("owner"))
+        for f in fields:
+            f.overrides = (spec.get("systemDescribe") or {}).get(f.name)
+        for f in (field_from_spec(s, custom) for s in spec.get("fields", [])):
             if self._installed(f.since):
                 fields.append(f)
         for prefix in spec.get("addresses", []) or []:
             fields.extend(_address_fields(prefix))
+        _link_compound_addresses(fields)
         sobject.fields = {f.name.lower(): f for f in fields}
         self.objects[name.lower()] = sobject
         return sobject
@@ -443,15 +295,16 @@ class Schema:
             self._add(name, spec, custom=True, key_prefix=prefix)
         for target, specs in package.get("extensions", {}).items():
             sobject = self.objects[target.lower()]
-            for f in (_field(s, True) for s in specs):
+            for f in (field_from_spec(s, True) for s in specs):
                 if self._installed(f.since):
                     sobject.fields[f.name.lower()] = f
 
     def _add_person_account_fields(self) -> None:
         spec = _load_yaml("person_account.yaml")
         account = self.objects["account"]
-        for f in (_field(s, False) for s in spec["fields"]):
+        for f in (field_from_spec(s, False) for s in spec["fields"]):
             account.fields[f.name.lower()] = f
+        _link_compound_addresses(list(account.fields.values()))
         # Person accounts compute Name from the person's names; business accounts still set it.
         account.fields["name"].required = False
         for f in list(self.objects["contact"].fields.values()):

@@ -31,7 +31,8 @@ def _pop_version(endpoint, values) -> None:
         number = float(text)
     except ValueError:
         number = -1
-    # Every version from 50.0 to the current one is served; others do not exist on the org.
+    # Every version from 31.0 to the current one is served; others do not exist on the org and answer
+    # NOT_FOUND, as a real org answers them (api_rest "Versions").
     if not (OLDEST_API_VERSION <= number <= float(CURRENT_API_VERSION)) or not text.endswith(".0"):
         raise errors.NotFound("The requested resource does not exist")
     g.api_version = text

@@ -137,10 +137,26 @@ def upsert_collection(name: str, field_name: str):
 
 @bp.get("/composite/sobjects/<name>", strict_slashes=False)
 def get_collection(name: str):
+    ids = [i for i in request.args.get("ids", "").split(",") if i]
+    return respond(_retrieve(name, ids, request.args.get("fields")))
+
+
+@bp.post("/composite/sobjects/<name>", strict_slashes=False)
+def retrieve_collection(name: str):
+    # The POST form of "Get Records Using sObject Collections" (api_rest resources_composite_sobjects_
+    # collections_retrieve): ids and fields in the body, for lists too long for a URL; jsforce uses it.
+    body = json_body()
+    ids, fields = (body.get("ids"), body.get("fields")) if isinstance(body, dict) else (None, None)
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise errors.SalesforceError("ids must be a list of record ids", status=400)
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise errors.SalesforceError("fields must be a list of field names", status=400)
+    return respond(_retrieve(name, ids, ",".join(fields)))
+
+
+def _retrieve(name: str, ids: list[str], fields: str | None) -> list:
     the_org = org()
     sobject = the_org.sobject(name)
-    ids = [i for i in request.args.get("ids", "").split(",") if i]
-    fields = request.args.get("fields")
     if not ids or not fields:
         raise errors.SalesforceError("Both ids and fields are required", status=400)
     if len(ids) > 2000:
@@ -151,7 +167,7 @@ def get_collection(name: str):
             found.append(the_org.records.get(sobject, record_id, api_version(), fields))
         except (errors.NotFound, errors.EntityIsDeleted):
             found.append(None)
-    return respond(found)
+    return found
 
 
 @bp.delete("/composite/sobjects", strict_slashes=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from alcsim.simulators.salesforce.routes.common import api_version, data_blueprint, org, respond, user_id
+from alcsim.simulators.salesforce.soql.columns import Columns
 from alcsim.simulators.salesforce.soql.engine import batch_size_from, engine_for
 from alcsim.simulators.salesforce.soql.sosl import search as run_search
 
@@ -16,8 +17,15 @@ def _batch_size() -> int:
 
 
 def _query(include_deleted: bool):
+    text = request.args.get("q", "")
+    if request.args.get("columns", "").lower() == "true":
+        # `columns=true` answers the query's columns instead of its rows: the Salesforce CLI asks for them
+        # to lay out `sf data query` (plugin-data src/commands/data/query.ts, retrieveColumns). The query is
+        # checked as for its rows first, so a bad one answers the same error.
+        engine_for(org()).plan(text, include_deleted)
+        return respond(Columns(org().schema).metadata(text))
     result = engine_for(org()).query(
-        request.args.get("q", ""),
+        text,
         user_id=user_id(),
         version=api_version(),
         include_deleted=include_deleted,

@@ -19,6 +19,7 @@ from alcsim.simulators.salesforce.routes.common import (
 )
 
 bp = data_blueprint("sobjects")
+UPSERT_CREATED_SINCE = 46.0
 
 
 @bp.get("/sobjects", strict_slashes=False)
@@ -133,9 +134,14 @@ def upsert(name: str, field_name: str, value: str):
     record_id, created = the_org.records.upsert(
         sobject, field_name, _external_value(value), body, user_id(), update_only
     )
-    # v46+ answers 201/200 with `created` (SC 3.2); the org serves no version before 50.0.
-    payload = {"id": record_id, "success": True, "errors": [], "created": created}
     location = f"/services/data/v{api_version()}/sobjects/{sobject.name}/{record_id}"
+    if float(api_version()) < UPSERT_CREATED_SINCE:
+        # Before v46.0 an update answers 204 and a creation carries no `created` (api_rest "Insert or
+        # Update (Upsert) a Record Using an External ID", SC 3.2).
+        if not created:
+            return respond(None, 204)
+        return respond({"id": record_id, "success": True, "errors": []}, 201, {"Location": location})
+    payload = {"id": record_id, "success": True, "errors": [], "created": created}
     return respond(payload, 201 if created else 200, {"Location": location} if created else None)
 
 

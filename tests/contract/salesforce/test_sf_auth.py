@@ -26,7 +26,7 @@ def test_client_credentials_token_opens_a_session(sf_org):
         f"{sf_org.instance_url}/services/data/", headers={"Authorization": "Bearer " + answer["access_token"]}
     )
     assert listed.status_code == 200
-    assert listed.json()[0]["version"] == "50.0"
+    assert listed.json()[0]["version"] == "31.0"
 
 
 def test_password_grant_and_bad_password(sf_org):

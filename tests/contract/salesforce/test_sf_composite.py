@@ -84,6 +84,22 @@ def test_collection_update_get_upsert_delete(sf):
     assert [d["success"] for d in deleted] == [True, True]
 
 
+def test_collection_retrieve_by_post_body(sf_org, sf):
+    """The POST form of Get Records Using sObject Collections: ids and fields in the body (jsforce)."""
+    ids = [sf.Contact.create({"LastName": n, "Title": n.lower()})["id"] for n in ("P", "Q")]
+    fetched = sf.restful(
+        "composite/sobjects/Contact", method="POST", json={"ids": ids, "fields": ["LastName", "Title"]}
+    )
+    assert [(f["LastName"], f["Title"]) for f in fetched] == [("P", "p"), ("Q", "q")]
+    for body in ({"ids": ids}, {"ids": "x", "fields": ["Title"]}, ["not", "an", "object"]):
+        answer = sf_org.session().post(
+            f"{sf_org.instance_url}/services/data/v62.0/composite/sobjects/Contact",
+            json=body,
+            headers={"Authorization": f"Bearer {sf.session_id}"},
+        )
+        assert answer.status_code == 400 and "errorCode" in answer.json()[0]
+
+
 def test_collection_over_200_is_refused(sf_org, sf):
     records = [{"attributes": {"type": "Contact"}, "LastName": str(i)} for i in range(201)]
     answer = sf_org.session().post(

@@ -1,4 +1,4 @@
-"""No route answers without a valid session except the logins and the admin health check."""
+"""No route answers without a valid session except the logins, the admin health check and the version list."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-OPEN = {"/services/oauth2/token", "/services/oauth2/revoke", "/services/Soap/u/<version>", "/_sim/health"}
+# The version list needs no session on a real org (api_rest "Versions": "Authentication: none").
+OPEN = {
+    "/services/oauth2/token",
+    "/services/oauth2/revoke",
+    "/services/Soap/u/<version>",
+    "/_sim/health",
+    "/services/data",
+}
 # Pages answer a browser without a session with the login form, as a real org does.
 LOGIN = {"/", "/secur/frontdoor.jsp"}
 

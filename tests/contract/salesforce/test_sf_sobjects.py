@@ -253,16 +253,16 @@ def sf_org_queue(running, name: str) -> str:
     return row[0]
 
 
-def test_versions_from_50_to_current(sf_org):
-    sf = sf_org.client(version="50.0")
+def test_versions_from_31_to_current(sf_org):
+    sf = sf_org.client(version="31.0")
     assert sf.Contact.create({"LastName": "Old"})["success"]
     session = sf_org.session()
     headers = {"Authorization": f"Bearer {sf.session_id}"}
     assert (
-        session.get(f"{sf_org.instance_url}/services/data/v49.0/sobjects", headers=headers).status_code == 404
+        session.get(f"{sf_org.instance_url}/services/data/v30.0/sobjects", headers=headers).status_code == 404
     )
     versions = session.get(f"{sf_org.instance_url}/services/data/", headers=headers).json()
-    assert versions[0]["version"] == "50.0" and versions[-1]["version"] == "62.0"
+    assert versions[0]["version"] == "31.0" and versions[-1]["version"] == "62.0"
 
 
 @pytest.mark.parametrize("value", [5.5e153, 2**31, "NaN"])

@@ -381,4 +381,4 @@ def test_typeof_picks_fields_by_the_parents_real_type(org):
     with pytest.raises(errors.MalformedQuery):
         _run(org, "SELECT TYPEOF Account WHEN Account THEN Name END FROM Contact")
     with pytest.raises(errors.InvalidType):
-        _run(org, "SELECT TYPEOF What WHEN Opportunity THEN Name END FROM Task")
+        _run(org, "SELECT TYPEOF What WHEN Lead THEN Name END FROM Task")

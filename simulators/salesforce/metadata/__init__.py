@@ -1,0 +1,1 @@
+"""Declarative metadata of the fake org and the script that generates its standard part."""
