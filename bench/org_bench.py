@@ -1,4 +1,4 @@
-"""Org over HTTPS with keep-alive: create, get by id, upsert by external id, against a bare Flask route."""
+"""Org over HTTPS with keep-alive: create, get by id, upsert by external id, describe, against a bare route."""
 
 from __future__ import annotations
 
@@ -52,12 +52,22 @@ def run(results: dict) -> None:
                 f"{base}/Contact/alcmeon__Alcmeon_User_Id__c/{value}", json={"LastName": f"U{i}"}
             ).raise_for_status()
 
+        def describe(i: int) -> None:
+            # The full standard schema (issue 11) makes describes larger: Contact's and the global one.
+            session.get(f"{base}/Contact/describe" if i % 2 else f"{base}/").raise_for_status()
+
         results["create_https"] = measure(create, COUNT)
         results["get_by_id_https"] = measure(get, COUNT)
         results["upsert_by_external_id_https"] = measure(upsert, COUNT)
+        results["describe_contact_and_global_https"] = measure(describe, COUNT // 5)
         floor = _floor(running.ca_bundle)
         results["floor_bare_flask_route_https"] = floor
-        for name in ("create_https", "get_by_id_https", "upsert_by_external_id_https"):
+        for name in (
+            "create_https",
+            "get_by_id_https",
+            "upsert_by_external_id_https",
+            "describe_contact_and_global_https",
+        ):
             results[name]["ratio_to_floor_median"] = round(results[name]["median_ms"] / floor["median_ms"], 2)
     finally:
         running.stop()
