@@ -27,7 +27,17 @@ pytestmark = pytest.mark.install
 ROOT = Path(__file__).resolve().parents[2]
 USER_PROJECT = Path(__file__).resolve().parent / "user_project"
 NOT_SOURCES = shutil.ignore_patterns(
-    ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", "reports", "tests", "bench", ".alcsim"
+    ".venv",
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "reports",
+    "tests",
+    "bench",
+    ".alcsim",
+    ".tools",
 )
 PIP = ("-m", "pip", "--disable-pip-version-check", "-q")
 # Modules of the test extra: the CLI and the plugin must start without them.

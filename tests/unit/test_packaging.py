@@ -28,7 +28,17 @@ RUN_TIME_FILES = (
 )
 # What a build must not pick up from the working tree.
 NOT_SOURCES = shutil.ignore_patterns(
-    ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", "reports", "tests", "bench", ".alcsim"
+    ".venv",
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "reports",
+    "tests",
+    "bench",
+    ".alcsim",
+    ".tools",
 )
 
 
