@@ -29,7 +29,7 @@ RECORDED = {
     "Custom__c_describe.json": ("alcmeon__Conversation__c", False),
 }
 
-pytestmark = pytest.mark.skipif(not REFERENCE.is_dir(), reason="no recorded describes beside the repository")
+# ../shared sits beside the repository wherever the suite runs (CI included): without it this fails, never skips.
 
 
 def _recorded(name: str) -> dict:

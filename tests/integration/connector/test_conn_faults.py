@@ -8,6 +8,16 @@ ENV, ORG = "brand", "main"
 UPSERTS = r"/sobjects/alcmeon__Conversation__c/alcmeon__scoped_id__c"
 
 
+# A permanent refusal of every upsert: the org answers as it does for a field it does not have.
+NO_SUCH_COLUMN = {
+    "kind": "error",
+    "path": UPSERTS,
+    "status": 400,
+    "error_code": "INVALID_FIELD",
+    "message": "No such column",
+}
+
+
 def _routed(rt, user: str) -> dict:
     message = write(rt, ENV, "Brand WhatsApp", user)
     route(rt, ENV, message["task_id"], "Salesforce agents")
@@ -42,17 +52,7 @@ def test_503_request_limit_and_dropped_connections_are_retried_without_duplicate
 
 def test_a_permanent_failure_is_a_sync_error_that_an_admin_retries(topology):
     """SYNC-10: CRM_SYNCHRO_ERROR per message, errors pending per org, retry one; the flow goes on."""
-    org_fault(
-        topology,
-        ORG,
-        {
-            "kind": "error",
-            "path": UPSERTS,
-            "status": 400,
-            "error_code": "INVALID_FIELD",
-            "message": "No such column",
-        },
-    )
+    org_fault(topology, ORG, NO_SUCH_COLUMN)
     failed = _routed(topology, "33680000001")
     topology.wait_idle()
     clear_org_faults(topology, ORG)
@@ -85,17 +85,7 @@ def _crm_errors(rt, state: str) -> dict:
 
 
 def test_retry_all_and_ignore(topology):
-    org_fault(
-        topology,
-        ORG,
-        {
-            "kind": "error",
-            "path": UPSERTS,
-            "status": 400,
-            "error_code": "INVALID_FIELD",
-            "message": "No such column",
-        },
-    )
+    org_fault(topology, ORG, NO_SUCH_COLUMN)
     first, second, third = (_routed(topology, f"3367000000{i}") for i in range(3))
     topology.wait_idle()
     clear_org_faults(topology, ORG)
