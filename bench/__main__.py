@@ -18,6 +18,9 @@ BENCHES = [
     "bench.connector_bench",
     "bench.chaos_bench",
     "bench.acceptance_bench",
+    "bench.demo_bench",
+    "bench.bulk_bench",
+    "bench.topology_bench",
 ]
 
 

@@ -1,13 +1,16 @@
-"""Connector bench: Salesforce API calls per synced conversation, backlog drain time, message-to-record latency.
+"""Connector bench: API calls per synced conversation on both sides, backlog drain time, message-to-record latency.
 
 Everything runs over HTTPS against the fakes, as the integration tests do. API calls are counted from the
-org's request journal (its admin API), so they are what the org saw, not what the connector thinks it sent.
+org's and the environment's request journals (their admin API), so they are what each fake saw, not what
+the connector thinks it sent.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from alcsim.simulators.topology.files import parse
@@ -18,6 +21,13 @@ BACKLOG_CALLS = 1_000
 BACKLOG_DRAIN = 10_000
 RATE_PER_SECOND = 20
 RATE_SECONDS = 10
+# Goals of issue 15 (and the figures it measured before: 1,000 in 7.3 s, 10,000 in 53 s, 0.032 calls).
+DRAIN_GOAL_SECONDS = 20.0  # 10,000 conversations
+SALESFORCE_GOAL = 0.01  # Salesforce API calls per conversation on a 1,000 backlog
+ALCMEON_GOAL_RATIO = 2.0  # the connector's Alcméon calls within 2x of the floor
+ACTIONS_PAGE = 10  # AR 3.3: GET /actions answers at most 10 actions a call
+LIST_PAGE = 1000  # the conversation list's largest page (simulators/alcmeon/README.md)
+COLLECTION = 200  # salesforce-contract.md 7: records per sObject collection call
 
 # One environment, one org; the WhatsApp account's messages arrive in the mapped team's inbox, so one
 # customer message makes a conversation eligible (SYNC-02) with no agent step in between.
@@ -63,6 +73,47 @@ def _journal_head(running) -> int:
     return _api_calls(running, 0)[1]
 
 
+def _env_journal(running, since: int) -> list[dict]:
+    env = running.env("brand")
+    return env.session.get(f"{env.url}/_sim/journal", params={"since": since}).json()["entries"]
+
+
+def _env_head(running) -> int:
+    env = running.env("brand")
+    entries = env.session.get(f"{env.url}/_sim/journal", params={"limit": 1}).json()["entries"]
+    return entries[-1]["seq"] if entries else 0
+
+
+def _alcmeon_calls(running, since: int) -> dict[str, int]:
+    """Requests the environment answered after journal entry `since`, per route (ids folded)."""
+    entries = [
+        e for e in _env_journal(running, since) if (e.get("tags") or {}).get("direction") != "outgoing"
+    ]
+    if entries and entries[0]["seq"] != since + 1:
+        raise RuntimeError("the environment's journal dropped entries: raise its capacity or count less")
+    routes = Counter(
+        f"{e['method']} {'/'.join('{id}' if p.isdigit() else p for p in e['path'].split('/'))}"
+        for e in entries
+    )
+    return dict(routes.most_common())
+
+
+def alcmeon_floor(conversations: int, actions: int) -> int:
+    """The fewest Alcméon reads the public API allows for what the rules need on this backlog.
+
+    - 1 token (POST /v1/oauth2/token, valid one hour, AR 3.1) and 1 read of the org-linking settings
+      (SYNC-09, SYNC-02 need the account links and team mappings);
+    - the catch-up: GET /actions gives at most 10 actions a call and only a short page says the end
+      (AR 3.3), so floor(actions / 10) + 1 reads;
+    - each conversation's state (status, scoped id, team, user with contact and channel data: SYNC-01..08)
+      comes 1,000 a page from the conversation list: ceil(conversations / 1000);
+    - SYNC-05 (every user here is new): their earlier conversations are in those same pages, the
+      account holding only the backlog; and the notified task-create in a mapped team's inbox decides
+      SYNC-02 alone, so no conversation's action history is read.
+    """
+    return 1 + 1 + actions // ACTIONS_PAGE + 1 + math.ceil(conversations / LIST_PAGE)
+
+
 def _write(running, account: int, user: str) -> dict:
     return running.env("brand").customer_writes(account, user, "Bonjour")
 
@@ -74,11 +125,17 @@ def _backlog(running, count: int, prefix: str) -> None:
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(lambda i: _write(running, account, f"{prefix}{i:07d}"), range(count)))
     assert env.ext("GET", "/notifications/stats").json() is not None
+    # The customers are gone: their idle keep-alive connections would count against the server's limit
+    # of 10 (cheroot's keep_alive_conn_limit) and make it close the connector's after each answer.
+    env.session.close()
+    time.sleep(0.6)  # cheroot notices the closed sockets on its next select (expiration_interval 0.5 s)
 
 
 def _drain(running, count: int) -> dict:
     """Start the connector on a backlog; it catches up through GET /actions and writes in collections."""
     head = _journal_head(running)
+    env_head = _env_head(running)
+    actions = running.env("brand").env.actions.last_id()  # a new connector's store reads all from 0
     started = time.perf_counter()
     connector = running.start_connector()
 
@@ -88,12 +145,23 @@ def _drain(running, count: int) -> dict:
     wait_until(drained, 600, 0.05, "the backlog to drain")
     elapsed = time.perf_counter() - started
     calls, _ = _api_calls(running, head)
+    alcmeon = _alcmeon_calls(running, env_head)
+    floor = alcmeon_floor(count, actions)
+    total = sum(alcmeon.values())
     return {
         "conversations": count,
         "seconds": round(elapsed, 2),
         "per_second": round(count / elapsed, 1),
         "salesforce_api_calls": calls,
         "api_calls_per_conversation": round(calls / count, 4),
+        "salesforce_floor_per_conversation": round(math.ceil(count / COLLECTION) / count, 4),
+        "alcmeon_calls": total,
+        "alcmeon_calls_per_conversation": round(total / count, 4),
+        "alcmeon_floor_calls": floor,
+        "alcmeon_floor_per_conversation": round(floor / count, 4),
+        "alcmeon_ratio_to_floor": round(total / floor, 2),
+        "alcmeon_calls_by_route": alcmeon,
+        "actions_caught_up": actions,
     }
 
 
@@ -133,6 +201,24 @@ def backlogs(results: dict) -> None:
             results[key] = {**_drain(running, count), "backlog_built_seconds": round(built, 1)}
         finally:
             running.stop()
+    small, large = results["backlog_1000"], results["backlog_10000_drain"]
+    results["backlog_goals"] = {
+        "drain_10000_seconds": large["seconds"],
+        "drain_10000_goal_seconds": DRAIN_GOAL_SECONDS,
+        "drain_10000_met": large["seconds"] < DRAIN_GOAL_SECONDS,
+        "drain_1000_seconds": small["seconds"],
+        "per_second_1000": small["per_second"],
+        "per_second_10000": large["per_second"],
+        "salesforce_calls_per_conversation_1000": small["api_calls_per_conversation"],
+        "salesforce_goal_per_conversation": SALESFORCE_GOAL,
+        "salesforce_met": small["api_calls_per_conversation"] <= SALESFORCE_GOAL,
+        "alcmeon_calls_per_conversation_1000": small["alcmeon_calls_per_conversation"],
+        "alcmeon_floor_per_conversation_1000": small["alcmeon_floor_per_conversation"],
+        "alcmeon_ratio_to_floor_1000": small["alcmeon_ratio_to_floor"],
+        "alcmeon_goal_ratio": ALCMEON_GOAL_RATIO,
+        "alcmeon_met": small["alcmeon_ratio_to_floor"] <= ALCMEON_GOAL_RATIO,
+        "note": "seconds depend on the machine's load; call counts and ratios do not",
+    }
 
 
 def latency(results: dict) -> None:

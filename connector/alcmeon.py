@@ -123,6 +123,11 @@ class EnvironmentGateway:
         params = {"account_id": account_id, "social_user_id": social_user_id}
         return self.call("GET", f"{EXT}/conversations", params=params) or []
 
+    def conversations_page(self, before_id: int, limit: int) -> list[dict]:
+        """Conversations with an id below `before_id`, newest first, at most `limit` (up to 1000)."""
+        params = {"before_id": before_id, "limit": limit}
+        return self.call("GET", f"{EXT}/conversations", params=params) or []
+
     def settings(self) -> dict:
         return self.call("GET", f"{EXT}/salesforce")
 

@@ -16,7 +16,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from alcsim.connector.jobs import STATE_BASED
@@ -60,7 +61,10 @@ class Dispatcher:
 @dataclass
 class EngineSettings:
     workers: int = 4
-    batch: int = 100  # conversations per claim: several records move at once in one collection call
+    batch: int = 200  # conversations per claim: a full collection call (200 records, salesforce-contract 7)
+    # While a catch-up adds a backlog, a claim waits for a full batch, at most this long (real seconds)
+    # since the last claim: a backlog read 10 actions a call then moves in collections of 200, not 10.
+    fill_wait: float = 0.5
     retry_base: float = 0.1
     retry_cap: float = 60.0  # seconds: the longest back-off between two attempts of a job
     retry_window: float = 86_400.0  # clock seconds a job keeps retrying after its first failure
@@ -81,6 +85,9 @@ class Engine:
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._busy = 0
+        self._filling = 0
+        self._last_claim = 0.0
+        self._claiming = threading.Lock()
 
     def start(self) -> Engine:
         self._park_unhandled()
@@ -101,6 +108,36 @@ class Engine:
         with self._wake:
             self._wake.notify_all()
 
+    @contextmanager
+    def filling(self) -> Iterator[None]:
+        """A catch-up adding a backlog: claims take full batches until it ends (`fill_wait` at most)."""
+        with self._wake:
+            self._filling += 1
+        try:
+            yield
+        finally:
+            with self._wake:
+                self._filling -= 1
+                self._wake.notify_all()
+
+    def _claim(self) -> list[list[Job]] | None:
+        """The next groups, or None while a filling backlog has less than a batch ready; one worker at
+        a time decides, so two cannot both see a full batch and split it."""
+        with self._claiming:
+            if self._hold_for_batch():
+                return None
+            groups = self.store.claim(self.settings.batch, self.dispatcher.types())
+            if groups:
+                self._last_claim = time.monotonic()
+            return groups
+
+    def _hold_for_batch(self) -> bool:
+        with self._wake:
+            filling = self._filling > 0
+        if not filling or time.monotonic() - self._last_claim >= self.settings.fill_wait:
+            return False
+        return self.store.ready_count(self.settings.batch) < self.settings.batch
+
     def _park_unhandled(self) -> None:
         """Parked jobs come back when a handler for their type exists (after an upgrade and restart)."""
         for job_type in self.dispatcher.types():
@@ -111,7 +148,11 @@ class Engine:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            groups = self.store.claim(self.settings.batch, self.dispatcher.types())
+            groups = self._claim()
+            if groups is None:  # held for a full batch
+                with self._wake:
+                    self._wake.wait(0.02)
+                continue
             if not groups:
                 self._park_jobs_without_handler()
                 due = self.store.seconds_to_next_due()
@@ -142,6 +183,8 @@ class Engine:
         by_type: dict[str, list[list[Job]]] = {}
         for group in groups:
             by_type.setdefault(group[0].type, []).append(group)
+        # Most claims settle no earlier error: then one look-up, not one per group.
+        errors_waiting = self.store.has_unsettled_errors()
         for job_type, typed in by_type.items():
             handler = self.dispatcher.handler(job_type)
             try:
@@ -149,17 +192,27 @@ class Engine:
             except Exception as exc:  # a handler bug must not kill the worker nor lose the jobs
                 log.exception("handler for %s failed", job_type)
                 outcomes = [Outcome("retry", f"{exc.__class__.__name__}: {exc}")] * len(typed)
-            for group, outcome in zip(typed, outcomes, strict=True):
-                self._settle(group, outcome)
+            pairs = list(zip(typed, outcomes, strict=True))
+            # The claim's done jobs in one transaction; the other outcomes one group at a time.
+            self.store.finish([job.id for group, outcome in pairs if outcome.kind == "done" for job in group])
+            for group, outcome in pairs:
+                if outcome.kind == "done":
+                    if errors_waiting:
+                        self._resolve(group)
+                else:
+                    self._settle(group, outcome)
+
+    def _resolve(self, group: list[Job]) -> None:
+        settled = self.store.resolve_errors(group, group[0].type in STATE_BASED)
+        if settled:
+            self._tell("resolved", group[-1], {"errors": settled})
 
     def _settle(self, group: list[Job], outcome: Outcome) -> None:
         ids = [job.id for job in group]
         covers_key = group[0].type in STATE_BASED
         if outcome.kind == "done":
             self.store.finish(ids)
-            settled = self.store.resolve_errors(group, covers_key)
-            if settled:
-                self._tell("resolved", group[-1], {"errors": settled})
+            self._resolve(group)
         elif outcome.kind == "park":
             self.store.finish(ids, "parked")
         elif outcome.kind == "retry" and not self._out_of_retries(group[0]):

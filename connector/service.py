@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -32,6 +33,7 @@ from alcsim.connector.widget import pages as widget_pages
 from alcsim.connector.widget import routes as widget_routes
 
 log = logging.getLogger("alcsim.connector")
+ACTIONS_PAGE = 10  # AR 3.3: GET /actions answers at most 10 actions a call
 
 
 class Feature(Protocol):
@@ -159,37 +161,40 @@ class Connector:
     # -- ways in ----------------------------------------------------------------------------------
     def receive_action(self, env: str, action_id: int, action: dict) -> int | None:
         """Store one Action as a job (deduplicated by its id: redeliveries and catch-up add nothing)."""
-        task = action.get("task") or {}
-        conversation_id = task.get("conversation_id") or (task.get("conversation") or {}).get("id")
-        relevant = action.get("type") in RELEVANT_ACTIONS and conversation_id is not None
-        payload = {
-            "env": env,
-            "conversation_id": conversation_id,
-            "action": {
-                "id": action_id,
-                "type": action.get("type"),
-                # The account's org link names the org of an error raised before the conversation is read.
-                "account_id": (action.get("account") or {}).get("id"),
-                "user": action.get("user") or {},
-                "data": action.get("data") if action.get("type") == "tag" else None,
-                "task": {
-                    "id": task.get("id"),
-                    "url": task.get("url"),
-                    "tags": task.get("tags") or [],
-                    "message": {"id": (task.get("message") or {}).get("id")},
+        return self.receive_actions(env, [(action_id, action)])[0]
+
+    def receive_actions(self, env: str, actions: list[tuple[int, dict]]) -> list[int | None]:
+        """Store Actions as jobs in one transaction, in order; the id of each job added, else None."""
+        rows = []
+        for action_id, action in actions:
+            task = action.get("task") or {}
+            conversation_id = task.get("conversation_id") or (task.get("conversation") or {}).get("id")
+            relevant = action.get("type") in RELEVANT_ACTIONS and conversation_id is not None
+            payload = {
+                "env": env,
+                "conversation_id": conversation_id,
+                "action": {
+                    "id": action_id,
+                    "type": action.get("type"),
+                    # The account's org link names the org of an error raised before the conversation is read.
+                    "account_id": (action.get("account") or {}).get("id"),
+                    "user": action.get("user") or {},
+                    "data": action.get("data") if action.get("type") == "tag" else None,
+                    "task": {
+                        "id": task.get("id"),
+                        "url": task.get("url"),
+                        "tags": task.get("tags") or [],
+                        "message": {"id": (task.get("message") or {}).get("id")},
+                    },
                 },
-            },
-        }
-        job_id = self.store.enqueue(
-            ACTION_JOB,
-            conversation_key(env, conversation_id),
-            f"action:{env}:{action_id}",
-            payload,
-            state="pending" if relevant else "skipped",
-        )
-        if job_id and relevant:
+            }
+            key = conversation_key(env, conversation_id)
+            state = "pending" if relevant else "skipped"
+            rows.append((ACTION_JOB, key, f"action:{env}:{action_id}", payload, state))
+        job_ids = self.store.enqueue_many(rows)
+        if any(job_id and row[4] == "pending" for job_id, row in zip(job_ids, rows, strict=True)):
             self.engine.wake()
-        return job_id
+        return job_ids
 
     def receive_callout(self, org: str, env: str, callout_id: int, callout: dict) -> int | None:
         """Store one package callout; the Salesforce -> Alcméon rules handle `package.callout` jobs."""
@@ -210,19 +215,25 @@ class Connector:
 
     # -- catch-up through GET /actions (AR 3.3) ---------------------------------------------------
     def catch_up(self, env: str) -> int:
-        """Read every action after the last one seen without a gap; store those the webhook missed."""
+        """Read every action after the last one seen without a gap; store those the webhook missed.
+
+        AR 3.3: at most 10 actions a call, so a backlog takes one call per 10 actions; each page is
+        stored in one transaction, and while pages come full, claims wait for full batches (engine.py)."""
         gateway = self._environments[env]
         cursor_name, prefix = f"actions:{env}", f"action:{env}:"
-        added = 0
-        while True:
-            cursor = self.store.advance_contiguous(cursor_name, prefix)
-            actions = gateway.actions_after(cursor)
-            for action in actions:
-                if self.receive_action(env, int(action["id"]), action):
-                    added += 1
-            self.store.advance_contiguous(cursor_name, prefix)
-            if len(actions) < 10:  # API-02: at most 10 per call; fewer means we reached the end
-                return added
+        added, held = 0, False
+        with contextlib.ExitStack() as filling:
+            while True:
+                cursor = self.store.advance_contiguous(cursor_name, prefix)
+                actions = gateway.actions_after(cursor)
+                ids = self.receive_actions(env, [(int(a["id"]), a) for a in actions]) if actions else []
+                added += sum(1 for job_id in ids if job_id)
+                self.store.advance_contiguous(cursor_name, prefix)
+                if len(actions) < ACTIONS_PAGE:  # fewer than a page means we reached the end
+                    return added
+                if added and not held:
+                    held = True
+                    filling.enter_context(self.engine.filling())  # a backlog: more pages follow
 
     def catch_up_all(self) -> int:
         total = 0

@@ -141,14 +141,22 @@ class Store:
         """Add a job unless one with the same dedupe key was ever added; returns its id or None.
 
         `state="skipped"` keeps a trace of an event that needs no work, so catch-up knows it was seen."""
+        return self.enqueue_many([(type_, key, dedupe, payload, state)])[0]
+
+    def enqueue_many(self, jobs: list[tuple[str, str, str, dict, str]]) -> list[int | None]:
+        """`enqueue` of (type, key, dedupe, payload, state) rows in one transaction, in order (a page
+        of a catch-up); the id of each job added, None for one already known."""
         now = self.clock.timestamp()
+        ids: list[int | None] = []
         with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO jobs (type, key, dedupe, payload, state, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (type_, key, dedupe, json.dumps(payload), state, now, now),
-            )
-            return cursor.lastrowid if cursor.rowcount else None
+            for type_, key, dedupe, payload, state in jobs:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO jobs (type, key, dedupe, payload, state, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (type_, key, dedupe, json.dumps(payload), state, now, now),
+                )
+                ids.append(cursor.lastrowid if cursor.rowcount else None)
+        return ids
 
     def claim(self, limit: int, types: set[str]) -> list[list[Job]]:
         """Up to `limit` groups of ready jobs, one group per key, each key's jobs in order.
@@ -187,6 +195,8 @@ class Store:
             return groups
 
     def finish(self, job_ids: list[int], state: str = "done", error: str | None = None) -> None:
+        if not job_ids:
+            return
         with self.transaction() as db:
             db.executemany(
                 "UPDATE jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
@@ -257,12 +267,18 @@ class Store:
         return rows[0] if rows else None
 
     def save_record(self, org: str, scoped_id: str, record_id: str | None, to_queue: str | None, status: str):
+        self.save_records([(org, scoped_id, record_id, to_queue, status)])
+
+    def save_records(self, rows: list[tuple]) -> None:
+        """(org, scoped id, record id, queue, status) rows in one transaction, later rows last."""
+        if not rows:
+            return
         with self.transaction() as db:
-            db.execute(
+            db.executemany(
                 "INSERT INTO records (org, scoped_id, record_id, to_queue, status) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (org, scoped_id) DO UPDATE SET record_id = COALESCE(excluded.record_id, record_id),"
                 " to_queue = COALESCE(excluded.to_queue, to_queue), status = excluded.status",
-                (org, scoped_id, record_id, to_queue, status),
+                rows,
             )
 
     def user_synced(self, org: str, env: str, social_user_id: int) -> tuple[bool, str | None]:
@@ -275,10 +291,16 @@ class Store:
         return (True, rows[0]["contact"]) if rows else (False, None)
 
     def mark_user_synced(self, org: str, env: str, social_user_id: int, contact: str | None) -> None:
+        self.mark_users_synced([(org, env, social_user_id, contact)])
+
+    def mark_users_synced(self, rows: list[tuple]) -> None:
+        """(org, env, social user id, contact) rows in one transaction."""
+        if not rows:
+            return
         with self.transaction() as db:
-            db.execute(
+            db.executemany(
                 "INSERT OR REPLACE INTO users_synced (org, env, social_user_id, contact) VALUES (?, ?, ?, ?)",
-                (org, env, social_user_id, contact),
+                rows,
             )
 
     # -- sync errors (SYNC-10) ---------------------------------------------------------------------
@@ -316,6 +338,19 @@ class Store:
                 ),
             )
             return cursor.lastrowid
+
+    def has_unsettled_errors(self) -> bool:
+        """Whether any sync error waits to be settled (most claims then need no look-up per job)."""
+        return self.value(f"SELECT 1 FROM sync_errors WHERE state IN {UNSETTLED} LIMIT 1") is not None
+
+    def ready_count(self, at_most: int) -> int:
+        """Pending jobs whose back-off is over, counted up to `at_most` (the scan stops there)."""
+        return self.value(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE state = 'pending' AND {DUE} LIMIT ?)",
+            self.clock.timestamp(),
+            time.time(),
+            at_most,
+        )
 
     def resolve_errors(self, jobs: list[Job], covers_key: bool = False) -> list[dict]:
         """The errors that the success of `jobs` settles (theirs, and with `covers_key` their key's); returns them."""

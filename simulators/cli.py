@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from alcsim.simulators.acceptance.cli import rules_cli
 from alcsim.simulators.alcmeon.cli import alcmeon as serve_alcmeon
+from alcsim.simulators.common.runner import PortInUse
 from alcsim.simulators.common.waiting import wait_for_interrupt
+from alcsim.simulators.demo.cli import demo
 from alcsim.simulators.topology.cli import connector as serve_connector
-from alcsim.simulators.topology.cli import topology
+from alcsim.simulators.topology.cli import reset, say, topology, traffic
 from alcsim.simulators.topology.simulate import simulate
+from alcsim.simulators.topology.trust import trust
 
 
 @click.group()
@@ -19,7 +23,27 @@ def main() -> None:
     """alcsim: fakes of Alcméon environments and Salesforce orgs, and the connector between them."""
 
 
-@main.group()
+# The part a lone `alcsim serve <fake>` starts, named as `alcsim simulate` names it (topology/ports.py).
+SERVED = {"salesforce": "the org", "alcmeon": "the environment"}
+
+
+class ServeGroup(click.Group):
+    """`alcsim serve`: a port another program holds is one line on stderr and exit 2, as in simulate."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PortInUse as exc:
+            name = ctx.invoked_subcommand or "?"
+            click.echo(
+                f"alcsim serve {name}: port {exc.port} is already in use ({SERVED.get(name, 'the fake')}"
+                " listens there): stop what holds it, or pick another with --port N (0 picks a free one)",
+                err=True,
+            )
+            sys.exit(2)
+
+
+@main.group(cls=ServeGroup)
 def serve() -> None:
     """Serve one fake until Ctrl-C."""
 
@@ -29,6 +53,9 @@ serve.add_command(serve_connector)
 main.add_command(topology)
 main.add_command(rules_cli)
 main.add_command(simulate)
+for control in (say, traffic, reset, trust):  # a running simulate's controls; trusting the local CA
+    main.add_command(control)
+main.add_command(demo)
 
 
 @serve.command("salesforce")

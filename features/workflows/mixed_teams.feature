@@ -7,7 +7,7 @@ Feature: A day when some teams reply from Alcméon and others from Salesforce
     Given the "wf-mixed" topology is running
     And the Salesforce agent of the "service" org has the "Alcmeon_Agent" permission set
     When Sam writes "Your app crashes on login" on "Brand on X"
-    Then Sam's conversation is in the "Alcmeon agents" team in Alcméon
+    Then Sam's conversation is in the "Alcméon agents" team in Alcméon
     When an Alcméon agent replies "We are on it" to Sam
     Then Sam receives "We are on it" on the channel
     When Marc writes "Mon colis est abîmé" on "Brand Facebook page"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import logging
 from importlib import resources
 
@@ -22,8 +24,15 @@ from alcsim.simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instru
 log = logging.getLogger("alcsim.alcmeon")
 
 
+@functools.cache
+def _published_document() -> dict:
+    """Parsed once a process (libyaml's parser when built in): every environment serves it read-only."""
+    text = resources.files(__package__).joinpath("openapi.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def openapi_document() -> dict:
-    return yaml.safe_load(resources.files(__package__).joinpath("openapi.yaml").read_text(encoding="utf-8"))
+    return copy.deepcopy(_published_document())  # a caller's own copy, free to change
 
 
 def create_app(env) -> Flask:
@@ -39,7 +48,7 @@ def create_app(env) -> Flask:
     app.register_blueprint(extensions_blueprint(env))
     app.register_blueprint(crm_errors_blueprint(env))
     register_pages(app, env)  # the inbox screens and the styled embed page (not Alcméon's API)
-    document = openapi_document()
+    document = _published_document()
 
     @app.get("/openapi.json")
     def openapi():

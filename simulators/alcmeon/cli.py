@@ -44,7 +44,7 @@ def alcmeon(port, host, data_dir, config_path, seed, traffic):
         session.trust_env = False
         session.verify = env.ca.ca_bundle
         session.auth = (env.instance_id, env.secret)
-        generator = TrafficGenerator(env.url, session, seed=config.seed or 0)
+        generator = TrafficGenerator(env.url, session, seed=config.seed or 0, language=config.language)
         threading.Thread(
             target=generator.run,
             kwargs={"duration": float("inf"), "rate": traffic, "should_stop": stop.is_set},

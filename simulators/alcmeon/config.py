@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from alcsim.simulators.alcmeon.content import LANGUAGES
 from alcsim.simulators.alcmeon.directory import CHANNELS
 from alcsim.simulators.common.config_schema import (
     Flag,
@@ -59,6 +61,19 @@ DEFAULT_RATE_LIMIT = 15
 DOCUMENTED_RATE_LIMITS = {"POST /v1/whatsapp/send/": 3000, "POST /start-scenario": 2000}
 
 
+# Our default (docs/assumptions.md, "Inbox pages"): an agent without a time zone reads Paris
+# time, as the org fake's users do by default.
+DEFAULT_AGENT_TIMEZONE = "Europe/Paris"
+
+
+def _time_zone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "an IANA time zone name such as Europe/Paris or Asia/Seoul"
+    return None
+
+
 def _digits(value: str) -> str | None:
     return None if value.isdigit() else "an instance id is a number (the segment after #/ in the URL)"
 
@@ -84,6 +99,7 @@ class EnvironmentConfig:
 
     instance_id: str = "4242"
     seed: int | str | None = 0
+    language: str | None = None  # the brand's market language (content/); None: each channel's market
     applications: list[ApplicationConfig] = field(default_factory=lambda: [ApplicationConfig()])
     social_accounts: list[dict] = field(default_factory=lambda: [dict(a) for a in DEFAULT_SOCIAL_ACCOUNTS])
     teams: list[str] = field(default_factory=lambda: list(DEFAULT_TEAMS))
@@ -168,6 +184,11 @@ _AGENT = Record(
         "email": Key("the agent's login email", Text(), required=True),
         "name": Key("the agent's name", Text()),
         "teams": Key("the teams the agent works in", ListOf(Text()), default=[]),
+        "timezone": Key(
+            "the IANA time zone the agent's inbox shows times in",
+            Text(check=_time_zone),
+            default=DEFAULT_AGENT_TIMEZONE,
+        ),
     },
 )
 ENVIRONMENT_CONFIG = Record(
@@ -175,6 +196,11 @@ ENVIRONMENT_CONFIG = Record(
     {
         "instance_id": Key("the instance id: the number after #/ in Alcméon's URL", Text(check=_digits)),
         "seed": Key("seed of ids, secrets and traffic; null: random"),
+        "language": Key(
+            "the brand's market language: its traffic's customers write in it, from that market's names and"
+            " numbers, and agents answer in it; null: each channel's market (X in English, KakaoTalk in Korean…)",
+            Text(LANGUAGES, "a language with phrases"),
+        ),
         "applications": Key(
             "API applications (AR 3.1)", ListOf(_APPLICATION), shown="one with every permission"
         ),

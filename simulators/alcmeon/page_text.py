@@ -1,10 +1,29 @@
-"""Words of the embed page in English and French, and times in the viewer's zone (`lang`, `tz` of its URL)."""
+"""Words of the screens: the embed page in English and French, channel names, times in the reader's zone."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from alcsim.simulators.alcmeon.config import DEFAULT_AGENT_TIMEZONE
+
+# The channels (OAS core-api.yaml Account.type) as their products spell themselves.
+CHANNEL_NAMES = {
+    "whatsapp": "WhatsApp",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "twitter": "X",
+    "kakaotalk": "KakaoTalk",
+    "line": "LINE",
+    "wechat": "WeChat",
+    "gmb": "Google Business Profile",
+    "inmessage": "InMessage",
+    "linkedin": "LinkedIn",
+    "tiktok": "TikTok",
+    "trustpilot": "Trustpilot",
+    "rcs": "RCS",
+    "bzc": "Bazaarvoice",
+}
 # Languages without a catalog fall back to English.
 EMBED_TEXT = {
     "en": {
@@ -53,8 +72,21 @@ def when(timestamp: float | None, zone_name: str | None, tag: str | None) -> str
     return f"{local.strftime(FORMATS[language(tag)])} {local.tzname()}"
 
 
-def utc(timestamp: float | None) -> str:
-    """Inbox times (the agents' own screens): UTC, ISO-like."""
+def agent_zone(config_agents: list[dict], email: str) -> str:
+    """The time zone of an agent's inbox: theirs in the environment config, else Alcméon's default."""
+    for agent in config_agents or ():
+        if str(agent.get("email", "")).lower() == email.lower() and agent.get("timezone"):
+            return agent["timezone"]
+    return DEFAULT_AGENT_TIMEZONE
+
+
+def inbox_time(timestamp: float | None, zone_name: str) -> str:
+    """Inbox times (the agents' own screens) in the agent's zone, with its abbreviation: 2026-12-02 14:05 CET."""
     if timestamp is None:
         return ""
-    return datetime.fromtimestamp(float(timestamp), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    local = datetime.fromtimestamp(float(timestamp), UTC).astimezone(zone(zone_name))
+    return f"{local.strftime('%Y-%m-%d %H:%M')} {local.tzname()}"
+
+
+def channel_name(channel: str | None) -> str:
+    return CHANNEL_NAMES.get(channel or "", channel or "")

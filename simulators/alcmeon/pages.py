@@ -20,6 +20,7 @@ from alcsim.simulators.alcmeon.store import loads
 COOKIE = "alcsim_inbox"
 CREATE_FIELDS = ("FirstName", "LastName", "Email", "MobilePhone")
 OPEN_STATES = ("archived", "archived-auto")
+PAGE_SIZE = 25  # rows of a team inbox or of all conversations on one page
 
 
 def pages_blueprint(env) -> Blueprint:
@@ -37,19 +38,45 @@ def pages_blueprint(env) -> Blueprint:
         agent = env.store.one("SELECT * FROM agents WHERE id = ? AND is_active = 1", int(agent_id))
         return agent
 
+    def zone_of(agent: dict) -> str:
+        return page_text.agent_zone(env.config.agents, agent["email"])
+
     def render(template: str, agent: dict, **values):
+        # A team's count is of conversations waiting in it, however many of their messages are.
         teams = env.store.all(
-            "SELECT t.id, t.name, (SELECT COUNT(*) FROM tasks k WHERE k.team_id = t.id AND k.state NOT IN"
-            " ('archived', 'archived-auto')) AS pending FROM teams t ORDER BY t.id"
+            "SELECT t.id, t.name, (SELECT COUNT(DISTINCT k.conversation_id) FROM tasks k WHERE k.team_id = t.id"
+            " AND k.state NOT IN ('archived', 'archived-auto')) AS pending FROM teams t ORDER BY t.id"
         )
         return render_template(
             template,
             agent=agent,
+            agent_zone=zone_of(agent),
             teams=teams,
             instance=env.instance_id,
             mine=set(loads(agent["teams"], [])),
+            channel_name=page_text.channel_name,
             **values,
         )
+
+    def pager(total: int, endpoint: str, **route) -> dict:
+        """Page `?page=` of `total` rows, PAGE_SIZE a page; a page past the end shows the last one."""
+        asked = request.args.get("page", "1")
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(int(asked) if asked.isdigit() and 0 < int(asked) < 10**6 else 1, pages)
+
+        def link(number: int) -> str:
+            return url_for(endpoint, **route, **({"page": number} if number > 1 else {}))
+
+        return {
+            "page": page,
+            "pages": pages,
+            "total": total,
+            "first": (page - 1) * PAGE_SIZE + 1 if total else 0,
+            "last": min(page * PAGE_SIZE, total),
+            "offset": (page - 1) * PAGE_SIZE,
+            "previous_url": link(page - 1) if page > 1 else None,
+            "next_url": link(page + 1) if page < pages else None,
+        }
 
     def back(conversation_id: int, **extra):
         return redirect(url_for("alcmeon_pages.conversation", conversation_id=conversation_id, **extra), 303)
@@ -92,6 +119,17 @@ def pages_blueprint(env) -> Blueprint:
             current = env.directory.team(team_id)
         except NotFound:
             return render("inbox_missing.html", agent, what=f"team {team_id}"), 404
+        # One row per conversation: its latest open task in this team (a customer writing three times
+        # before an answer opens three tasks, and the inbox lists the conversation once).
+        latest = (
+            "SELECT MAX(id) FROM tasks WHERE team_id = ? AND state NOT IN ('archived', 'archived-auto')"
+            " GROUP BY conversation_id"
+        )
+        paging = pager(
+            env.store.value(f"SELECT COUNT(*) FROM ({latest})", team_id),
+            "alcmeon_pages.team",
+            team_id=team_id,
+        )
         rows = env.store.all(
             "SELECT k.id AS task_id, k.state, k.assignee_id, c.id AS conversation_id, c.status, m.content,"
             " m.authored_at, u.name AS customer, u.user_id, a.type AS channel, g.name AS assignee"
@@ -99,28 +137,32 @@ def pages_blueprint(env) -> Blueprint:
             " JOIN messages m ON m.id = k.message_id"
             " JOIN social_users u ON u.id = c.social_user_id JOIN social_accounts a ON a.id = c.account_id"
             " LEFT JOIN agents g ON g.id = k.assignee_id"
-            " WHERE k.team_id = ? AND k.state NOT IN ('archived', 'archived-auto')"
-            " ORDER BY k.id DESC LIMIT 200",
+            f" WHERE k.id IN ({latest}) ORDER BY k.id DESC LIMIT ? OFFSET ?",
             team_id,
+            PAGE_SIZE,
+            paging["offset"],
         )
         for row in rows:
-            row["when"] = page_text.utc(row["authored_at"])
-        return render("inbox_team.html", agent, team=current, rows=rows)
+            row["when"] = page_text.inbox_time(row["authored_at"], zone_of(agent))
+        return render("inbox_team.html", agent, team=current, rows=rows, paging=paging)
 
     @bp.get("/inbox/conversations")
     def conversations():
         agent = signed_in()
+        paging = pager(env.store.value("SELECT COUNT(*) FROM conversations"), "alcmeon_pages.conversations")
         rows = env.store.all(
             "SELECT c.id, c.status, c.opened_at, c.team_id, u.name AS customer, u.user_id, a.type AS channel,"
             " a.name AS account, t.name AS team FROM conversations c"
             " JOIN social_users u ON u.id = c.social_user_id"
             " JOIN social_accounts a ON a.id = c.account_id LEFT JOIN teams t ON t.id = c.team_id"
-            " ORDER BY c.id DESC LIMIT 100"
+            " ORDER BY c.id DESC LIMIT ? OFFSET ?",
+            PAGE_SIZE,
+            paging["offset"],
         )
         for row in rows:
-            row["when"] = page_text.utc(row["opened_at"])
+            row["when"] = page_text.inbox_time(row["opened_at"], zone_of(agent))
             row["state"] = env.inbox.view(env.inbox.conversation_row(row["id"]))["status"]
-        return render("inbox_conversations.html", agent, rows=rows)
+        return render("inbox_conversations.html", agent, rows=rows, paging=paging)
 
     @bp.get("/inbox/conversations/<id:conversation_id>")
     def conversation(conversation_id: int):
@@ -141,7 +183,7 @@ def pages_blueprint(env) -> Blueprint:
             "inbox_conversation.html",
             agent,
             view=view,
-            messages=messages(env, conversation_id, None, None),
+            messages=messages(env, conversation_id, lambda t: page_text.inbox_time(t, zone_of(agent))),
             cloud=cloud,
             consent=env.engagement.has_consent(account_id, user_id),
             user=user,
@@ -221,7 +263,8 @@ def profile_fields(env, group_id: int) -> list[dict]:
     return [{**v, "label": labels.get(v.get("field_id"))} for v in env.custom_values.profile(group_id)]
 
 
-def messages(env, conversation_id: int, zone: str | None, language: str | None) -> list[dict]:
+def messages(env, conversation_id: int, when) -> list[dict]:
+    """The conversation's messages, each with `when`: its time as the reader's page writes it."""
     rows = env.store.all(
         "SELECT m.direction, m.content, m.authored_at, m.is_private, g.name AS agent, u.name AS customer"
         " FROM messages m LEFT JOIN agents g ON g.id = m.agent_id"
@@ -230,9 +273,7 @@ def messages(env, conversation_id: int, zone: str | None, language: str | None) 
         conversation_id,
     )
     for row in rows:
-        row["when"] = (
-            page_text.when(row["authored_at"], zone, language) if zone else page_text.utc(row["authored_at"])
-        )
+        row["when"] = when(row["authored_at"])
     return rows
 
 
@@ -257,7 +298,8 @@ def embed_page(env, token: str):
         view=view,
         embed=row,
         zone=zone,
-        messages=messages(env, conversation_id, zone, language),
+        channel_name=page_text.channel_name,
+        messages=messages(env, conversation_id, lambda t: page_text.when(t, zone, language)),
     )
 
 

@@ -6,13 +6,18 @@ cheroot rather than Werkzeug's development server: Werkzeug answers every reques
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
+import socket
 import threading
+from pathlib import Path
 
 from cheroot import server as cheroot_server
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+from cheroot.workers import threadpool
 
 from alcsim.simulators.common.request_limits import RequestLimits, http_refusal
 from alcsim.simulators.common.tls import LocalCA, local_ca
@@ -96,6 +101,76 @@ class _Connection(cheroot_server.HTTPConnection):
     RequestHandlerClass = _Request
 
 
+class PortInUse(OSError):
+    """The port is held by another socket: `.port` says which, for a one-line message to the user."""
+
+    def __init__(self, host: str, port: int):
+        super().__init__(errno.EADDRINUSE, f"port {port} on {host} is already in use")
+        self.host, self.port = host, port
+
+
+class _Workers(threadpool.ThreadPool):
+    """cheroot's worker pool, started by the serving thread (`start_workers`) rather than by `prepare`:
+    each of its threads waits on the scheduler to start (tens of ms for a pool on a busy machine), which
+    the caller need not wait for; connections that arrive first wait in the listen backlog."""
+
+    def __init__(self, server, **kwargs):
+        super().__init__(server, **kwargs)
+        self.start_lock = threading.Lock()  # a stop() while the workers start waits for them, then ends them
+        self.stopping = False
+
+    def start(self) -> None:  # what `prepare` calls: deferred to `start_workers`
+        pass
+
+    def start_workers(self) -> None:
+        with self.start_lock:
+            if not self.stopping:
+                super().start()
+
+    def stop(self, timeout=5) -> None:
+        with self.start_lock:
+            self.stopping = True
+        super().stop(timeout)
+
+
+class _Server(wsgi.Server):
+    """cheroot's server with SO_REUSEADDR on every listening socket, an OS-chosen port included.
+
+    cheroot leaves it off for port 0; then the connections that socket accepted linger in TIME_WAIT without
+    it, and binding the same port again (a connector restarted on its published URL) fails with EADDRINUSE:
+    Linux lets a bind share a port with TIME_WAIT sockets only when both carry SO_REUSEADDR (socket(7))."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requests = _Workers(self, min=self.requests.min, max=self.requests.max)
+
+    @classmethod
+    def prepare_socket(cls, bind_addr, family, type, proto, nodelay, ssl_adapter, reuse_port=False):  # noqa: A002
+        sock = super().prepare_socket(bind_addr, family, type, proto, nodelay, ssl_adapter, reuse_port)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        return sock
+
+
+SERVER_THREADS = 16  # cheroot workers a server starts with (and keeps: its pool does not grow by itself)
+_ADAPTERS: dict[tuple, BuiltinSSLAdapter] = {}
+_ADAPTERS_LOCK = threading.Lock()
+
+
+def ssl_adapter(ca: LocalCA) -> BuiltinSSLAdapter:
+    """One TLS adapter per certificate and key in a process, shared by every server that serves them.
+
+    Making one costs a context, the chain's loading and a loopback handshake to read the certificate
+    (cheroot's `_parse_cert`): about 70 ms each, five times over for a topology. The adapter keeps no
+    per-connection state (`wrap` uses its context, thread-safe), so servers can share it; a CA made again
+    in the same directory (a new mtime) gets a new one."""
+    chain = Path(ca.cert_chain)
+    key = (str(chain), ca.private_key, chain.stat().st_mtime_ns)
+    with _ADAPTERS_LOCK:
+        if key not in _ADAPTERS:
+            _ADAPTERS[key] = BuiltinSSLAdapter(ca.cert_chain, ca.private_key)
+        return _ADAPTERS[key]
+
+
 class ServerThread:
     """`with ServerThread(app) as server:` serves on `server.url` until the block ends."""
 
@@ -106,18 +181,24 @@ class ServerThread:
         port: int = 0,
         ca: LocalCA | None = None,
         tls: bool = True,
-        threads: int = 16,
+        threads: int = SERVER_THREADS,
     ):
         self.app = app
         self.host = host
         self.ca = ca or (local_ca() if tls else None)
-        self._server = wsgi.Server((host, port), app, numthreads=threads, server_name="alcsim")
+        self._server = _Server((host, port), app, numthreads=threads, server_name="alcsim")
         self._server.ConnectionClass = _Connection
         # The select loop wakes this often to notice stop(); cheroot's half second slows every test teardown.
         self._server.expiration_interval = 0.05
         if tls:
-            self._server.ssl_adapter = BuiltinSSLAdapter(self.ca.cert_chain, self.ca.private_key)
-        self._server.prepare()  # binds now, so a port of 0 is resolved before start()
+            self._server.ssl_adapter = ssl_adapter(self.ca)
+        try:
+            self._server.prepare()  # binds and listens now, so a port of 0 is resolved before start()
+        except OSError as exc:
+            # cheroot folds the bind's error into its message ("... [Errno 98] Address already in use").
+            if exc.errno == errno.EADDRINUSE or os.strerror(errno.EADDRINUSE) in str(exc):
+                raise PortInUse(host, port) from None
+            raise
         self.port = self._server.bind_addr[1]
         self.scheme = "https" if tls else "http"
         self._thread: threading.Thread | None = None
@@ -126,10 +207,20 @@ class ServerThread:
     def url(self) -> str:
         return f"{self.scheme}://{self.host}:{self.port}"
 
+    def mount(self, app) -> None:
+        """Serve `app` from now on: a server bound before its app exists (the connector's, whose URL the
+        fakes need first) listens from the start, and requests that arrive early wait in its backlog."""
+        self.app = app
+        self._server.wsgi_app = app
+
     def start(self) -> ServerThread:
-        self._thread = threading.Thread(target=self._server.serve, name=f"serve-{self.port}", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name=f"serve-{self.port}", daemon=True)
         self._thread.start()
         return self
+
+    def _serve(self) -> None:
+        self._server.requests.start_workers()
+        self._server.serve()
 
     def stop(self) -> None:
         self._server.stop()
@@ -138,7 +229,7 @@ class ServerThread:
 
     def serve_forever(self) -> None:
         try:
-            self._server.serve()
+            self._serve()
         finally:
             self._server.stop()
 

@@ -12,6 +12,9 @@ from alcsim.simulators.common.faults import FaultRules
 from alcsim.simulators.common.journal import Journal
 from alcsim.simulators.common.request_limits import Limits, Refusal, RequestLimits
 from alcsim.simulators.salesforce import errors, openapi, pages, seeding
+from alcsim.simulators.salesforce.bulk import routes as bulk2
+from alcsim.simulators.salesforce.bulk.v1 import routes as bulk_v1
+from alcsim.simulators.salesforce.bulk.worker import worker_for
 from alcsim.simulators.salesforce.org import Org
 from alcsim.simulators.salesforce.routes import (
     auth,
@@ -43,7 +46,10 @@ ACCEPTED_MEDIA = ("json", "xml", "csv")
 def _refuser(sim: OrgSimulator):
     def refuse(refusal: Refusal, environ: dict, start_response):
         """A refusal below the routes, in Salesforce's JSON error list (SC 3.3), journaled like any call."""
-        response = respond([{"message": refusal.message, "errorCode": refusal.code}], refusal.status)
+        if environ.get("PATH_INFO", "").startswith(bulk_v1.PREFIX):
+            response = bulk_v1.refusal(refusal.message, refusal.status, environ.get("CONTENT_TYPE"))
+        else:
+            response = respond([{"message": refusal.message, "errorCode": refusal.code}], refusal.status)
         if refusal.status in (413, 414, 431):
             response.headers["Connection"] = "close"
         journal_refusal(sim, environ, refusal.status, response.get_data())
@@ -79,6 +85,8 @@ class OrgSimulator:
             return error_response(exc)
 
     def vendor_error(self, status: int, code: str, message: str):
+        if request.path.startswith(bulk_v1.PREFIX):
+            return bulk_v1.bulk_error(bulk_v1.BulkError(code, message, status))  # Bulk 1.0's own envelope
         return respond([{"message": message, "errorCode": code}], status)
 
     def admin_denied(self):
@@ -103,6 +111,9 @@ def create_app(org: Org) -> Flask:
         if request.endpoint in OPEN_ENDPOINTS or request.blueprint in ("sim_admin", "pages"):
             # The admin API checks its own session; pages send a browser without one to the login form.
             return None
+        if request.path.startswith(bulk_v1.PREFIX):
+            # Bulk API 1.0 reads X-SFDC-Session and refuses in its own shape (SC 1.5).
+            return bulk_v1.guard(org)
         # Unknown paths are answered 401 too: without a session nothing of the org is visible.
         g.session = org.sessions.check(request.headers.get("Authorization"))
         if request.path.startswith("/services/data") and not request.environ.get("alcsim.subrequest"):
@@ -186,7 +197,11 @@ def create_app(org: Org) -> Flask:
         openapi.bp,
         extensions.bp,
         pages.bp,
+        bulk_v1.bp,
+        bulk2.bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(admin_blueprint(sim))
+    worker_for(org)  # Bulk API 2.0 jobs a stopped org left in progress resume now
+    bulk_v1.resume(org)  # and Bulk API 1.0 batches it left Queued or InProgress
     return app

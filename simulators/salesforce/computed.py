@@ -19,17 +19,19 @@ def _full_name(row: dict) -> str:
 
 
 def complete(org: Org, sobject: SObject, row: dict, before: dict | None) -> None:
-    for f in sobject.stored_fields:
-        if f.formula == "full_name":
-            row[f.name] = _full_name(row) or None
-        elif f.formula == "case_closed":
-            row[f.name] = int(row.get("Status") == "Closed")
-        elif f.formula == "task_closed":
-            row[f.name] = int(row.get("Status") == "Completed")
-        elif f.formula == "opportunity_closed":
-            row[f.name] = int(row.get("StageName") in CLOSED_STAGES)
-        elif f.formula == "opportunity_won":
-            row[f.name] = int(row.get("StageName") == "Closed Won")
+    for name, formula in sobject.formula_fields:
+        if formula == "full_name":
+            row[name] = _full_name(row) or None
+        elif formula == "case_closed":
+            row[name] = int(row.get("Status") == "Closed")
+        elif formula == "task_closed":
+            row[name] = int(row.get("Status") == "Completed")
+        elif formula == "task_high_priority":
+            row[name] = int(row.get("Priority") == "High")
+        elif formula == "opportunity_closed":
+            row[name] = int(row.get("StageName") in CLOSED_STAGES)
+        elif formula == "opportunity_won":
+            row[name] = int(row.get("StageName") == "Closed Won")
     if sobject.name == "Opportunity":
         # The default stages' forecast categories (Object Reference, OpportunityStage).
         row["ForecastCategory"] = CLOSED_STAGES.get(row.get("StageName"), "Pipeline")

@@ -8,70 +8,80 @@ from alcsim.simulators.salesforce.org import MASTER_RECORD_TYPE_ID, Org
 from alcsim.simulators.salesforce.schema import SObject
 from alcsim.simulators.salesforce.store import quote
 
-# Event_describe.json and OpportunityContactRole_describe.json have no list views nor approval layouts;
-# Task shares Event's activity model.
-WITHOUT_LIST_VIEWS = {"Event", "Task", "OpportunityContactRole"}
+# Event_describe.json, OpportunityContactRole_describe.json and User's global describe entry have no list
+# views nor approval layouts; Task shares Event's activity model.
+WITHOUT_LIST_VIEWS = {"Event", "Task", "OpportunityContactRole", "User"}
 EXTRA_URLS = {
     "Case": {
         "caseArticleSuggestions": "/suggestedArticles",
         "caseRowArticleSuggestions": "/{ID}/suggestedArticles",
     },
     "Event": {"eventSeriesUpdates": "/{ID}/fromThisEventOnwards"},
+    "User": {"namedLayouts": "/describe/namedLayouts/{LayoutName}", "passwordUtilities": "/{ID}/password"},
 }
 
 
 def _describe_urls(sobject: SObject, base: str) -> dict:
-    """The links of a full describe; which ones an object has follows the recorded describes."""
+    """The links only a full describe has; which ones follows the recorded describes."""
+    if not sobject.flags["layoutable"]:
+        return {}
     host = request.host_url.rstrip("/") if has_request_context() else ""
-    urls = {
-        "compactLayouts": f"{base}/describe/compactLayouts",
+    return {
         "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
-        "layouts": f"{base}/describe/layouts",
-        "quickActions": f"{base}/quickActions",
         "uiDetailTemplate": f"{host}/{{ID}}",
         "uiEditTemplate": f"{host}/{{ID}}/e",
         "uiNewRecord": f"{host}/{sobject.key_prefix}/e",
     }
+
+
+def _urls(sobject: SObject, version: str) -> dict:
+    """The links of a global describe entry: an object with layouts also links its layouts and actions
+    (Global_describe.json: Account lists eight, UserLicense and Organization three)."""
+    base = f"/services/data/v{version}/sobjects/{sobject.name}"
+    urls = {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}
+    if not sobject.flags["layoutable"]:
+        return urls
+    urls.update(
+        compactLayouts=f"{base}/describe/compactLayouts",
+        layouts=f"{base}/describe/layouts",
+        quickActions=f"{base}/quickActions",
+    )
     if sobject.name not in WITHOUT_LIST_VIEWS:
         urls.update(approvalLayouts=f"{base}/describe/approvalLayouts", listviews=f"{base}/listviews")
     urls.update({key: base + tail for key, tail in EXTRA_URLS.get(sobject.name, {}).items()})
     return urls
 
 
-def _urls(sobject: SObject, version: str) -> dict:
-    base = f"/services/data/v{version}/sobjects/{sobject.name}"
-    return {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}
-
-
 def summary(sobject: SObject, version: str) -> dict:
     """The keys of one entry of the global describe, also `objectDescribe` of basic info."""
+    flags = sobject.flags
     return {
-        "activateable": False,
+        "activateable": flags["activateable"],
         "associateEntityType": None,
         "associateParentEntity": None,
         "createable": sobject.createable,
         "custom": sobject.custom,
         "customSetting": False,
-        "deepCloneable": False,
+        "deepCloneable": flags["deepCloneable"],
         "deletable": sobject.deletable,
         "deprecatedAndHidden": False,
-        "feedEnabled": not sobject.custom,
+        "feedEnabled": flags["feedEnabled"],
         "hasSubtypes": False,
         "isInterface": False,
         "isSubtype": False,
         "keyPrefix": sobject.key_prefix,
         "label": sobject.label,
         "labelPlural": sobject.label_plural,
-        "layoutable": True,
-        "mergeable": sobject.name in ("Account", "Contact", "Case"),
-        "mruEnabled": True,
+        "layoutable": flags["layoutable"],
+        "mergeable": flags["mergeable"],
+        "mruEnabled": flags["mruEnabled"],
         "name": sobject.name,
-        "queryable": True,
-        "replicateable": True,
-        "retrieveable": True,
-        "searchable": True,
-        "triggerable": True,
-        "undeletable": sobject.deletable,
+        "queryable": flags["queryable"],
+        "replicateable": flags["replicateable"],
+        "retrieveable": flags["retrieveable"],
+        "searchable": flags["searchable"],
+        "triggerable": flags["triggerable"],
+        "undeletable": flags["undeletable"],
         "updateable": sobject.updateable,
         "urls": _urls(sobject, version),
     }
@@ -148,7 +158,7 @@ def describe(org: Org, sobject: SObject, version: str) -> dict:
         {
             "actionOverrides": [],
             "childRelationships": [c.describe() for c in sobject.child_relationships],
-            "compactLayoutable": True,
+            "compactLayoutable": sobject.flags["compactLayoutable"],
             "defaultImplementation": None,
             "extendedBy": None,
             "extendsInterfaces": None,
@@ -160,7 +170,7 @@ def describe(org: Org, sobject: SObject, version: str) -> dict:
             "namedLayoutInfos": [],
             "networkScopeFieldName": None,
             "recordTypeInfos": _record_types(org, sobject),
-            "searchLayoutable": True,
+            "searchLayoutable": sobject.flags["searchLayoutable"],
             "sobjectDescribeOption": "FULL",
             "supportedScopes": [{"label": "All " + sobject.label_plural.lower(), "name": "everything"}]
             + (

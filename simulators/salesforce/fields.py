@@ -37,7 +37,7 @@ ADDRESS_PARTS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Field:
     name: str
     type: str
@@ -55,6 +55,7 @@ class Field:
     relationship_name: str | None = None
     child_relationship: str | None = None
     values: list[str] = field(default_factory=list)
+    value_labels: dict[str, str] = field(default_factory=dict)  # only the labels that differ from values
     restricted: bool = False
     default: object = None
     auto_number: str | None = None
@@ -67,6 +68,7 @@ class Field:
     system: bool = False
     # Describe keys recorded from a real org where they differ from what the type implies (generate.py).
     overrides: dict | None = None
+    _described: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def stored(self) -> bool:
@@ -94,7 +96,16 @@ class Field:
         return self.default is not None or self.system or self.type == "boolean" or bool(self.auto_number)
 
     def describe(self) -> dict:
-        """The field keys of a real describe (salesforce-contract.md 4), in alphabetical order."""
+        """The field keys of a real describe (salesforce-contract.md 4), in alphabetical order.
+
+        Built once: a field does not change after the schema is built, and a describe of the full
+        standard schema would otherwise rebuild sixty keys per field per request. Callers get their own
+        top-level dict; the nested lists are shared and read-only."""
+        if self._described is None:
+            self._described = self._describe()
+        return dict(self._described)
+
+    def _describe(self) -> dict:
         # A textarea of up to 255 characters filters, sorts and groups like a string (real describes).
         short = self.type != "textarea" or 0 < self.length <= 255
         text_like = self.type in (
@@ -151,7 +162,13 @@ class Field:
             "nillable": self.nillable,
             "permissionable": self.nillable and (self.createable or self.updateable),
             "picklistValues": [
-                {"active": True, "defaultValue": v == self.default, "label": v, "validFor": None, "value": v}
+                {
+                    "active": True,
+                    "defaultValue": v == self.default,
+                    "label": self.value_labels.get(v, v),
+                    "validFor": None,
+                    "value": v,
+                }
                 for v in self.values
             ],
             "polymorphicForeignKey": self.polymorphic,

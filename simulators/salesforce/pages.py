@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
-from alcsim.simulators.salesforce import errors
+from alcsim.simulators.salesforce import errors, list_views
+from alcsim.simulators.salesforce.formatting import Formatter
 from alcsim.simulators.salesforce.ids import to18
+from alcsim.simulators.salesforce.page_fields import NO_PAGE, Cells, display_label
 from alcsim.simulators.salesforce.routes.common import org
 from alcsim.simulators.salesforce.schema import SObject
 from alcsim.simulators.salesforce.store import quote
-from alcsim.simulators.salesforce.values import parse_datetime
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 COOKIE = "sid"
@@ -41,6 +40,8 @@ RELATED = {
     "alcmeon__Conversation__c": [("alcmeon__Engagements__r", ["Name", "alcmeon__Status__c"])],
 }
 WIDGET_OBJECTS = ("alcmeon__Conversation__c", "Case")
+# Fields a page layout leaves out (routes/layouts.py hides the same system fields).
+HIDDEN = ("Id", "IsDeleted", "SystemModstamp", "LastViewedDate", "LastReferencedDate", "MasterRecordId")
 LIST_OBJECTS = ("alcmeon__Conversation__c", "Case", "Contact", "Account")
 
 
@@ -95,66 +96,45 @@ def frontdoor():
     return _enter(token, request.args.get("retURL", "/lightning/page/home"))
 
 
-class Formatter:
-    """Values as the user sees them: names for lookups, datetimes in the user's time zone."""
-
-    def __init__(self, user: dict):
-        self.zone = ZoneInfo(user.get("TimeZoneSidKey") or "GMT")
-        self.names: dict[str, str] = {}
-
-    def datetime(self, text: str) -> str:
-        moment: datetime = parse_datetime(text).astimezone(self.zone)
-        return moment.strftime("%Y-%m-%d %H:%M ") + (moment.tzname() or "")
-
-    def name_of(self, record_id: str) -> str:
-        if record_id not in self.names:
-            target = org().sobject_of(record_id)
-            row = org().store.fetch(target, record_id) if target else None
-            name_field = target.name_field if target else None
-            self.names[record_id] = (row.get(name_field.name) if row and name_field else None) or record_id
-        return self.names[record_id]
+def _record_url(sobject_name: str, record_id: str) -> str:
+    return url_for("pages.record", name=sobject_name, record_id=record_id)
 
 
-def _fields(sobject: SObject, row: dict, fmt: Formatter) -> list[dict]:
+def _cells() -> Cells:
+    """The logged-in user's formats: their LocaleSidKey and TimeZoneSidKey, the org's Currency Locale."""
+    organization = org().store.execute('SELECT "DefaultLocaleSidKey" FROM "Organization" LIMIT 1').fetchone()
+    fmt = Formatter(
+        g.user.get("LocaleSidKey"), g.user.get("TimeZoneSidKey"), organization[0] if organization else None
+    )
+    return Cells(org(), fmt, _record_url)
+
+
+def _fields(sobject: SObject, row: dict, cells: Cells) -> list[dict]:
     shown = []
-    for f in sobject.stored_fields:
-        if f.name in ("Id", "IsDeleted", "SystemModstamp") or f.compound_of:
+    # A standard layout opens with the record's name and ends with its "System Information" section.
+    ordered = sorted(
+        sobject.stored_fields, key=lambda f: (f.system and f.name != "OwnerId", not f.name_field)
+    )
+    for f in ordered:
+        if f.name in HIDDEN or f.compound_of:
             continue
-        value = row.get(f.name)
-        item = {"label": f.label or f.name, "name": f.name, "text": "", "link": None}
-        if value is None or value == "":
-            item["text"] = ""
-        elif f.type == "reference":
-            item["text"], item["link"] = fmt.name_of(value), _record_url(value)
-        elif f.type == "datetime":
-            item["text"] = fmt.datetime(value)
-        elif f.type == "boolean":
-            item["text"] = "✓" if value else "✗"
-        else:
-            item["text"] = str(value)
-        shown.append(item)
+        item = cells.cell(f, row.get(f.name))
+        shown.append({**item, "label": display_label(sobject, f), "name": f.name})
     return shown
 
 
-def _record_url(record_id: str) -> str | None:
-    target = org().sobject_of(record_id)
-    if target is None or target.name in ("Group", "User", "Profile", "RecordType"):
-        return None
-    return url_for("pages.record", name=target.name, record_id=record_id)
-
-
-def _related(sobject: SObject, record_id: str, fmt: Formatter) -> list[dict]:
+def _related(sobject: SObject, record_id: str, cells: Cells) -> list[dict]:
     lists = []
     for relationship, columns in RELATED.get(sobject.name, []):
         child = sobject.child_relationship(relationship)
         if child is None:
             continue  # a package version without the object
         child_type = org().schema.get(child.child_sobject)
-        names = [c for c in columns if child_type.field(c)]
+        fields = [child_type.field(c) for c in columns if child_type.field(c)]
         rows = (
             org()
             .store.execute(
-                f"SELECT Id, {', '.join(quote(c) for c in names)} FROM {quote(child_type.name)} "
+                f"SELECT Id, {', '.join(quote(f.name) for f in fields)} FROM {quote(child_type.name)} "
                 f"WHERE {quote(child.field)} = ? AND IsDeleted = 0 ORDER BY CreatedDate DESC, Id DESC LIMIT 50",
                 (record_id,),
             )
@@ -163,9 +143,12 @@ def _related(sobject: SObject, record_id: str, fmt: Formatter) -> list[dict]:
         lists.append(
             {
                 "title": child_type.label_plural,
-                "columns": [child_type.field(c).label or c for c in names],
+                "columns": [display_label(child_type, f) for f in fields],
                 "rows": [
-                    {"url": _record_url(r["Id"]), "cells": [r[c] if r[c] is not None else "" for c in names]}
+                    {
+                        "url": _record_url(child_type.name, r["Id"]),
+                        "cells": [cells.cell(f, r[f.name]) for f in fields],
+                    }
                     for r in rows
                 ],
                 "name": relationship,
@@ -210,7 +193,7 @@ def record(name: str, record_id: str):
     row = the_org.store.fetch(sobject, full) if sobject and full and full[:3] == sobject.key_prefix else None
     if row is None or row["IsDeleted"]:
         return render_template("missing.html", user=g.user, org_name=the_org.config.name), 404
-    fmt = Formatter(g.user)
+    cells = _cells()
     name_field = sobject.name_field
     return render_template(
         "record.html",
@@ -219,33 +202,80 @@ def record(name: str, record_id: str):
         sobject=sobject,
         title=row.get(name_field.name) if name_field else full,
         record_id=full,
-        owner=fmt.name_of(row["OwnerId"]) if row.get("OwnerId") else None,
+        owner=cells.name_of(row["OwnerId"]) if row.get("OwnerId") else None,
+        owner_label=display_label(sobject, sobject.field("OwnerId")) if sobject.has_owner else None,
         owner_is_queue=(row.get("OwnerId") or "").startswith("00G"),
-        fields=_fields(sobject, row, fmt),
-        related=_related(sobject, full, fmt),
+        fields=_fields(sobject, row, cells),
+        related=_related(sobject, full, cells),
         widget_url=_widget_url(sobject, full),
     )
 
 
 @bp.get("/lightning/o/<name>/list")
 def object_list(name: str):
+    """The object's "All" list view: sortable columns, "Search this list...", 25 records a page."""
     the_org = org()
     sobject = the_org.schema.get(name)
-    if sobject is None:
+    if sobject is None or sobject.name in NO_PAGE:
         return render_template("missing.html", user=g.user, org_name=the_org.config.name), 404
-    name_field = sobject.name_field
-    column = quote(name_field.name) if name_field else "Id"
-    rows = the_org.store.execute(
-        f"SELECT Id, {column} AS title FROM {quote(sobject.name)} WHERE IsDeleted = 0 ORDER BY LastModifiedDate DESC, Id DESC LIMIT 100"
-    ).fetchall()
-    items = [{"url": _record_url(r["Id"]), "title": r["title"] or r["Id"]} for r in rows]
+    view, columns = list_views.view_of(sobject)
+    asked = list_views.read_request(view, columns, request.args)
+    found = list_views.fetch_page(the_org.store, the_org.schema, sobject, columns, asked)
+    cells = _cells()
+
+    def link(**changes) -> str:
+        values = {"sort": asked.sort.name, "dir": "desc" if asked.descending else "asc", "q": asked.search}
+        values.update(changes)
+        values = {k: v for k, v in values.items() if v not in ("", None, 1)}
+        return url_for("pages.object_list", name=sobject.name, **values)
+
+    headers = []
+    for f in columns:
+        current = f.name == asked.sort.name
+        toggled = "asc" if current and asked.descending else ("desc" if current else "asc")
+        headers.append(
+            {
+                "label": display_label(sobject, f),
+                "name": f.name,
+                "url": link(sort=f.name, dir=toggled, page=None),
+                "sorted": ("descending" if asked.descending else "ascending") if current else "none",
+            }
+        )
+    rows = [
+        {
+            "id": r["Id"],
+            "url": _record_url(sobject.name, r["Id"]),
+            "cells": [{**cells.cell(f, r[f.name]), "name": f.name} for f in columns],
+        }
+        for r in found.rows
+    ]
     return render_template(
-        "list.html", user=g.user, org_name=the_org.config.name, sobject=sobject, items=items
+        "list.html",
+        user=g.user,
+        org_name=the_org.config.name,
+        sobject=sobject,
+        view=view,
+        headers=headers,
+        rows=rows,
+        found=found,
+        asked=asked,
+        sorted_by=display_label(sobject, asked.sort),
+        previous_url=link(page=found.page - 1) if found.page > 1 else None,
+        next_url=link(page=found.page + 1) if found.page < found.pages else None,
     )
 
 
 @bp.get("/lightning/page/home")
 def home():
     the_org = org()
-    objects = [the_org.schema.get(n) for n in LIST_OBJECTS if the_org.schema.get(n)]
+    objects = [
+        {
+            "sobject": sobject,
+            "count": the_org.store.execute(
+                f"SELECT COUNT(*) FROM {quote(sobject.name)} WHERE IsDeleted = 0"
+            ).fetchone()[0],
+        }
+        for sobject in (the_org.schema.get(n) for n in LIST_OBJECTS)
+        if sobject
+    ]
     return render_template("home.html", user=g.user, org_name=the_org.config.name, objects=objects)

@@ -14,6 +14,9 @@ from alcsim.simulators.salesforce.values import check, format_datetime, parse_da
 if TYPE_CHECKING:
     from alcsim.simulators.salesforce.org import Org
 
+# One outcome per record of a batch: (record id or None, created, the error or None).
+Outcome = tuple[str | None, bool, errors.SalesforceError | None]
+
 
 class Records:
     def __init__(self, org: Org):
@@ -81,7 +84,7 @@ class Records:
 
     def create_as(self, user_id: str, sobject_name: str, data: dict, checked: bool = False) -> str:
         sobject = self.org.schema.get(sobject_name)
-        values = self._incoming(sobject, data, creating=True)
+        values = self.incoming(sobject, data, creating=True)
         now = self.org.now_text()
         record_id = self.org.new_id(sobject)
         row = {f.name: None for f in sobject.stored_fields}
@@ -89,7 +92,7 @@ class Records:
             if f.default is not None:
                 row[f.name] = to_store(f, f.default)
             if f.auto_number:
-                row[f.name] = self._auto_number(sobject, f)
+                row[f.name] = self.auto_number(sobject, f)
         row.update(values)
         row.update(Id=record_id, IsDeleted=0, CreatedDate=now, LastModifiedDate=now, SystemModstamp=now)
         row.update(CreatedById=user_id, LastModifiedById=user_id)
@@ -97,7 +100,7 @@ class Records:
             row["OwnerId"] = user_id
         with self.store.transaction():
             self._complete(sobject, row, None, user_id)
-            self._check_row(sobject, row, None)
+            self.check_row(sobject, row, None)
             self.store.insert(sobject, row)
             self._after_save(sobject, row, None, user_id)
             self.org.changed(sobject, None, row, user_id)
@@ -107,7 +110,7 @@ class Records:
         if not sobject.updateable:
             raise errors.InvalidOperation(f"entity type {sobject.name} does not support update")
         before = self.row(sobject, record_id)
-        values = self._incoming(sobject, data, creating=False, record_id=before["Id"])
+        values = self.incoming(sobject, data, creating=False, record_id=before["Id"])
         now = self.org.now_text()
         row = {
             **before,
@@ -118,7 +121,7 @@ class Records:
         }
         with self.store.transaction():
             self._complete(sobject, row, before, user_id)
-            self._check_row(sobject, row, before)
+            self.check_row(sobject, row, before)
             changed = {k: v for k, v in row.items() if before.get(k) != v}
             self.store.update(sobject, before["Id"], changed)
             self._after_save(sobject, row, before, user_id)
@@ -170,6 +173,19 @@ class Records:
             body[f.name] = value
         return self.create(sobject, body, user_id), True
 
+    # -- many records at once (Bulk API) -------------------------------------------------------------------
+    def save_many(
+        self, sobject: SObject, operation: str, rows: list[dict], user_id: str, external_id: str | None = None
+    ) -> list[Outcome]:
+        """Run one DML operation over `rows` (canonical field name -> value), each record on its own.
+
+        Call it inside a store transaction: a record that fails leaves nothing behind, the others are
+        written, and the caller's results can commit in the same transaction. Records are validated by the
+        same code as the REST calls, so they fail with the same codes (SC 3.3)."""
+        from alcsim.simulators.salesforce.batch import Batch
+
+        return Batch(self).save(sobject, operation, rows, user_id, external_id)
+
     # -- windows (SC 8) ---------------------------------------------------------------------------------
     def updated(self, sobject: SObject, start: str, end: str) -> dict:
         lower, upper = self._window(start, end, days=30)
@@ -211,7 +227,16 @@ class Records:
         return format_datetime(lower.replace(microsecond=0)), format_datetime(upper)
 
     # -- validation --------------------------------------------------------------------------------------
-    def _incoming(self, sobject: SObject, data, creating: bool, record_id: str | None = None) -> dict:
+    def incoming(
+        self,
+        sobject: SObject,
+        data,
+        creating: bool,
+        record_id: str | None = None,
+        resolved: dict | None = None,
+    ) -> dict:
+        """The stored values of `data`, each checked; `resolved` keeps, across the rows of a batch, the
+        fields whose name alone passed, so each row checks only its values."""
         if not isinstance(data, dict):
             raise errors.JsonParserError(
                 "Cannot deserialize instance of SObject from a value that is not a JSON object"
@@ -220,25 +245,29 @@ class Records:
         for key, value in data.items():
             if key == "attributes":
                 continue
-            f = sobject.field(key)
-            if f is None or not f.stored:
-                raise errors.InvalidField(
-                    f"No such column '{key}' on sobject of type {sobject.name}", [key] if f else None
-                )
-            if f.name == "Id":
-                if not creating and (value is None or to18(str(value)) == record_id):
-                    continue
-                raise errors.InvalidFieldForInsertUpdate(
-                    "cannot specify Id in an insert call"
-                    if creating
-                    else "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
-                    ["Id"],
-                )
-            if not (f.createable if creating else f.updateable):
-                raise errors.InvalidFieldForInsertUpdate(
-                    f"Unable to create/update fields: {f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
-                    [f.name],
-                )
+            f = resolved.get(key) if resolved is not None else None
+            if f is None:
+                f = sobject.field(key)
+                if f is None or not f.stored:
+                    raise errors.InvalidField(
+                        f"No such column '{key}' on sobject of type {sobject.name}", [key] if f else None
+                    )
+                if f.name == "Id":
+                    if not creating and (value is None or to18(str(value)) == record_id):
+                        continue
+                    raise errors.InvalidFieldForInsertUpdate(
+                        "cannot specify Id in an insert call"
+                        if creating
+                        else "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                        ["Id"],
+                    )
+                if not (f.createable if creating else f.updateable):
+                    raise errors.InvalidFieldForInsertUpdate(
+                        f"Unable to create/update fields: {f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                        [f.name],
+                    )
+                if resolved is not None:
+                    resolved[key] = f
             stored = to_store(f, value)
             if f.type == "reference" and stored is not None:
                 stored = self._reference(sobject, f, stored)
@@ -276,7 +305,7 @@ class Records:
         ).fetchone()
         return row is not None
 
-    def _auto_number(self, sobject: SObject, f: Field) -> str:
+    def auto_number(self, sobject: SObject, f: Field) -> str:
         number = self.store.next_counter(f"autonumber:{sobject.name}")
         prefix, _, rest = f.auto_number.partition("{")
         digits, _, suffix = rest.partition("}")
@@ -288,7 +317,7 @@ class Records:
 
         complete(self.org, sobject, row, before)
 
-    def _check_row(self, sobject: SObject, row: dict, before: dict | None) -> None:
+    def check_row(self, sobject: SObject, row: dict, before: dict | None) -> None:
         missing = [f.name for f in sobject.stored_fields if f.required and row.get(f.name) in (None, "")]
         if missing:
             raise errors.RequiredFieldMissing(f"Required fields are missing: [{', '.join(missing)}]", missing)

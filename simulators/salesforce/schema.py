@@ -6,7 +6,8 @@ Names are matched case-insensitively and answered in their canonical spelling (s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -16,6 +17,24 @@ from alcsim.simulators.salesforce.fields import ADDRESS_PARTS, ChildRelationship
 
 __all__ = ["ChildRelationship", "Field", "SObject", "Schema", "field_from_spec", "system_fields"]
 HERE = Path(__file__).parent / "metadata"
+# Object-level describe flags and what a standard object answers when nothing recorded says otherwise
+# (the recorded describes and global describe of ../shared/reference/salesforce-describe/).
+OBJECT_FLAGS = {
+    "activateable": False,
+    "compactLayoutable": True,
+    "deepCloneable": False,
+    "feedEnabled": True,
+    "layoutable": True,
+    "mergeable": False,
+    "mruEnabled": True,
+    "queryable": True,
+    "replicateable": True,
+    "retrieveable": True,
+    "searchLayoutable": True,
+    "searchable": True,
+    "triggerable": True,
+    "undeletable": True,
+}
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -32,6 +51,7 @@ class SObject:
     createable: bool = True
     updateable: bool = True
     deletable: bool = True
+    flags: dict[str, bool] = field(default_factory=dict)  # OBJECT_FLAGS as this object answers them
     fields: dict[str, Field] = field(default_factory=dict)  # lower-case name -> Field, in declared order
     child_relationships: list[ChildRelationship] = field(default_factory=list)
 
@@ -41,6 +61,11 @@ class SObject:
     @cached_property
     def stored_fields(self) -> list[Field]:
         return [f for f in self.fields.values() if f.stored]
+
+    @cached_property
+    def formula_fields(self) -> list[tuple[str, str]]:
+        """(name, formula) of the fields the org computes on save, listed once: a save reads only these."""
+        return [(f.name, f.formula) for f in self.stored_fields if f.formula]
 
     @property
     def name_field(self) -> Field | None:
@@ -82,10 +107,23 @@ def _relationship_name(name: str) -> str | None:
     return None
 
 
+def _picklist(entries: list) -> tuple[list[str], dict[str, str]]:
+    """Values, and the labels that differ from them: an entry is a value or {value, label}."""
+    values, labels = [], {}
+    for entry in entries:
+        if isinstance(entry, dict):
+            values.append(str(entry["value"]))
+            labels[str(entry["value"])] = str(entry["label"])
+        else:
+            values.append(str(entry))
+    return values, labels
+
+
 def field_from_spec(spec: dict, custom: bool) -> Field:
     """One field from its metadata entry (the compact keys of metadata/standard.yaml)."""
     spec = dict(spec)
     readonly = spec.pop("readonly", False)
+    values, labels = _picklist(spec.pop("values", []))
     f = Field(
         name=spec.pop("name"),
         type=spec.pop("type"),
@@ -102,7 +140,8 @@ def field_from_spec(spec: dict, custom: bool) -> Field:
         reference_to=list(spec.pop("referenceTo", [])),
         relationship_name=spec.pop("relationshipName", None),
         child_relationship=spec.pop("childRelationship", None),
-        values=[str(v) for v in spec.pop("values", [])],
+        values=values,
+        value_labels=labels,
         restricted=spec.pop("restricted", False),
         default=spec.pop("default", None),
         auto_number=spec.pop("autoNumber", None),
@@ -213,10 +252,22 @@ def _link_compound_addresses(fields: list[Field]) -> None:
         ]
 
 
+# libyaml's loader reads the hand-written files faster than the pure-Python one.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def _load_yaml(name: str) -> dict:
     with open(HERE / name, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=LOADER)
+
+
+@cache
+def _standard() -> dict:
+    """standard.yaml as generate.py also writes it in JSON: parsing the full standard schema's YAML peaks
+    at over 5 MB of heap, which stays in an org's resident memory; the JSON at under 1 MB."""
+    with open(HERE / "standard.json", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @cache
@@ -232,8 +283,8 @@ def package_versions() -> tuple[str, ...]:
 @cache
 def standard_picklist(sobject: str, field_name: str) -> tuple[str, ...]:
     """The values of a standard object's picklist, as metadata/standard.yaml declares them."""
-    spec = next(f for f in _load_yaml("standard.yaml")[sobject]["fields"] if f["name"] == field_name)
-    return tuple(str(v) for v in spec["values"])
+    spec = next(f for f in _standard()[sobject]["fields"] if f["name"] == field_name)
+    return tuple(_picklist(spec["values"])[0])
 
 
 class Schema:
@@ -248,7 +299,7 @@ class Schema:
         self.package_version = package_version
         self.person_accounts = person_accounts
         self.objects: dict[str, SObject] = {}
-        for name, spec in _load_yaml("standard.yaml").items():
+        for name, spec in _standard().items():
             self._add(name, spec, custom=False)
         if package_version is not None:
             self._add_package(_load_yaml("package.yaml"), custom_prefix_start)
@@ -270,6 +321,11 @@ class Schema:
             updateable=spec.get("updateable", True),
             deletable=spec.get("deletable", True),
         )
+        defaults = {**OBJECT_FLAGS, "undeletable": sobject.deletable}
+        if custom:
+            # A custom object has no feed, recent items nor compact layouts until set up (Custom__c_describe.json).
+            defaults.update(feedEnabled=False, mruEnabled=False, compactLayoutable=False)
+        sobject.flags = {**defaults, **(spec.get("objectDescribe") or {})}
         fields = system_fields(spec.get("owner"))
         for f in fields:
             f.overrides = (spec.get("systemDescribe") or {}).get(f.name)
@@ -309,7 +365,7 @@ class Schema:
         account.fields["name"].required = False
         for f in list(self.objects["contact"].fields.values()):
             if f.custom:
-                mirror = Field(**{**f.__dict__, "name": f.name[:-3] + "__pc", "child_relationship": None})
+                mirror = replace(f, name=f.name[:-3] + "__pc", child_relationship=None)
                 account.fields[mirror.name.lower()] = mirror
         self.person_mirrored = {k.lower(): v for k, v in spec["mirrored"].items()}
         for f in self.objects["contact"].stored_fields:

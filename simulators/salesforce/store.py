@@ -36,11 +36,34 @@ class Store:
         )
 
     def create_tables(self, schema: Schema) -> None:
+        with self.lock:
+            fresh = not self.connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT IN ('_meta', '_deleted')"
+            ).fetchone()
+            if fresh and not self._depth:
+                # A new store (every start of an in-memory org): all tables and indexes in one script and
+                # one transaction; there is no older table to compare columns with.
+                script = [s for sobject in schema.objects.values() for s in self._definitions(sobject)]
+                self.connection.executescript("BEGIN;\n" + ";\n".join(script) + ";\nCOMMIT;")
+                return
         with self.transaction():
             for sobject in schema.objects.values():
                 self._create_table(sobject)
 
     def _create_table(self, sobject: SObject) -> None:
+        table = quote(sobject.name)
+        create, *indexes = self._definitions(sobject)
+        self.connection.execute(create)
+        existing = {row["name"].lower() for row in self.connection.execute(f"PRAGMA table_info({table})")}
+        for f in sobject.stored_fields:
+            if f.name.lower() not in existing:  # a package upgrade on a stored org adds its new fields
+                self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {quote(f.name)} {f.sql_type}")
+        for index in indexes:
+            self.connection.execute(index)
+
+    @staticmethod
+    def _definitions(sobject: SObject) -> list[str]:
+        """CREATE TABLE, then CREATE INDEX for each column looked up by value (names from metadata, quoted)."""
         table = quote(sobject.name)
         columns = []
         for f in sobject.stored_fields:
@@ -48,11 +71,7 @@ class Store:
             if f.name == "Id":
                 column += " PRIMARY KEY"
             columns.append(column)
-        self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)})")
-        existing = {row["name"].lower() for row in self.connection.execute(f"PRAGMA table_info({table})")}
-        for f in sobject.stored_fields:
-            if f.name.lower() not in existing:  # a package upgrade on a stored org adds its new fields
-                self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {quote(f.name)} {f.sql_type}")
+        statements = [f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)})"]
         for f in sobject.stored_fields:
             if (
                 f.type == "reference"
@@ -62,9 +81,8 @@ class Store:
             ):
                 collate = "" if f.type == "reference" or f.case_sensitive else " COLLATE NOCASE"
                 index = quote(f"ix_{sobject.name}_{f.name}")
-                self.connection.execute(
-                    f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({quote(f.name)}{collate})"
-                )
+                statements.append(f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({quote(f.name)}{collate})")
+        return statements
 
     @contextmanager
     def transaction(self):

@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+from simple_salesforce import format_soql
+
 from alcsim.connector.alcmeon import EnvironmentEndpoint
 from alcsim.connector.clock import Clock, SystemClock
 from alcsim.connector.engine import EngineSettings
 from alcsim.connector.salesforce import OrgEndpoint
 from alcsim.connector.service import Connector, ConnectorConfig
 from alcsim.simulators.topology.files import Topology
+from alcsim.simulators.topology.printout import permission_sets
 
 
 def connector_config(topology: Topology, db_path=None, clock: Clock | None = None) -> ConnectorConfig:
@@ -105,3 +108,30 @@ def apply_settings(connector: Connector, topology: Topology, webhook_base: str |
         applied[env.name] = {"teams": teams, "accounts": accounts}
     connector.settings.invalidate()
     return applied
+
+
+# -- a demo's people (simulate's seeding): what an org's admin would set up for its agents --------------
+def grant_answering(running) -> None:
+    """The org's first agent (printed first, the dashboard's "as agent") gets the Alcméon Agent permission
+    set, as an admin would grant it: without one the widget only reads (WIDGET-04)."""
+    agent = running.org.config.users[1].username
+    if permission_sets(running).get(agent):
+        return
+    sf = running.client()
+    user = sf.query(format_soql("SELECT Id FROM User WHERE Username = {}", agent))["records"][0]["Id"]
+    found = sf.query("SELECT Id FROM PermissionSet WHERE Name = 'Alcmeon_Agent'")["records"][0]["Id"]
+    sf.PermissionSetAssignment.create({"AssigneeId": user, "PermissionSetId": found})
+
+
+def agent_on_duty(running) -> None:
+    """WF-03: the org's agent joins every queue and goes Available, so Omni-Channel hands out Cases."""
+    sf = running.client()
+    agent = running.org.config.users[1].username
+    agent_id = sf.query(format_soql("SELECT Id FROM User WHERE Username = {}", agent))["records"][0]["Id"]
+    for queue in sf.query("SELECT Id FROM Group WHERE Type = 'Queue'")["records"]:
+        sf.GroupMember.create({"GroupId": queue["Id"], "UserOrGroupId": agent_id})
+    session = running.session()
+    session.headers["Authorization"] = f"Bearer {running.access_token()}"
+    session.post(
+        f"{running.instance_url}/_sim/omni/presence", json={"username": agent, "status": "Available"}
+    ).raise_for_status()

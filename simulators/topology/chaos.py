@@ -156,13 +156,23 @@ class Chaos:
         if self.flaky:
             self.flaky.on = False
 
-    def traffic(self, seconds: float, rate: float, clock_jumps: int = 2) -> ChaosSimulation:
-        """Seeded traffic for `seconds`; the clock jumps 61 minutes `clock_jumps` times, so the org
-        sessions (2 h) and the Alcméon tokens (1 h) expire under the connector's feet."""
-        simulation = ChaosSimulation(self.rt, self.seed, Observed())
+    def traffic(
+        self, seconds: float | None = None, rate: float = 6, clock_jumps: int = 2, steps: int | None = None
+    ) -> ChaosSimulation:
+        """Seeded traffic for `seconds`, or `steps` events on simulated time (simulate.py's `run`); the
+        clock jumps 61 minutes `clock_jumps` times, so the org sessions (2 h) and the Alcméon tokens (1 h)
+        expire under the connector's feet (between two runs of steps: it still has the backlog to sync)."""
+        simulation = ChaosSimulation(self.rt, self.seed, Observed(), rate)
         simulation.seed_all()
         self.start()
-        runner = threading.Thread(target=simulation.run, args=(seconds, rate), daemon=True)
+        if steps is not None:
+            for turn in range(clock_jumps + 1):
+                share = steps * (turn + 1) // (clock_jumps + 1) - steps * turn // (clock_jumps + 1)
+                simulation.run(None, steps=share)
+                if turn < clock_jumps:
+                    self.clock.advance(minutes=61)
+            return simulation
+        runner = threading.Thread(target=simulation.run, args=(seconds,), daemon=True)
         runner.start()
         for _ in range(clock_jumps):
             runner.join(seconds / (clock_jumps + 1))

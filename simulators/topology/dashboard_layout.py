@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from alcsim.simulators.topology.sentences import channel_name
+
 ROW, HEAD, TOP, GAP, PAD = 22, 30, 54, 24, 8  # TOP: head and subtitle, above the first row
 LEFT_X, MID_X, RIGHT_X, BOX_W, MID_W = 20, 390, 620, 300, 160
 
@@ -71,7 +73,7 @@ def layout(topology) -> dict:
         labels += [
             (
                 f"account:{env.name}:{a.name}",
-                f"{a.name} ({a.type})",
+                f"{a.name} ({channel_name(a.type)})",  # the product's own spelling: WhatsApp, X
                 "account" if a.org else "unlinked-account",
             )
             for a in env.social_accounts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alcsim.simulators.alcmeon.content import LANGUAGES
 from alcsim.simulators.alcmeon.directory import CHANNELS
 from alcsim.simulators.common.config_schema import (
     At,
@@ -177,6 +178,11 @@ _ENVIRONMENT = Record(
         "social_accounts": Key("the environment's social accounts", ListOf(_SOCIAL_ACCOUNT)),
         "salesforce": Key(
             "the Salesforce organizations screen: settings per org (AR 1.8)", MapOf(_LINK, key_name="org")
+        ),
+        "language": Key(
+            "the brand's market language: its customers write in it, with that market's names and numbers,"
+            " and agents answer in it; null: each channel's market (X in English, KakaoTalk in Korean…)",
+            Text(LANGUAGES, "a language with phrases"),
         ),
     },
     Environment,

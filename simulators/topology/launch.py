@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from simple_salesforce import Salesforce
 
 from alcsim.connector.service import Connector
 from alcsim.connector.widget.pages import widget_url_template
+from alcsim.simulators.alcmeon import content
 from alcsim.simulators.alcmeon.config import ApplicationConfig, EnvironmentConfig
 from alcsim.simulators.alcmeon.environment import create_environment
 from alcsim.simulators.alcmeon.running import AlcmeonHandle
@@ -100,11 +102,19 @@ def environment_config(
         applications=[ApplicationConfig(secret=env.secret, webhook_url=webhook)],
         social_accounts=[{"name": a.name, "type": a.type, "team": a.team} for a in env.social_accounts],
         teams=teams,
-        agents=[{"email": f"agent@{env.name}.alcsim.example", "name": f"{env.name} agent", "teams": teams}],
+        agents=[environment_agent(env.name, teams, env.language)],
         rate_limit_per_minute=env.rate_limit_per_minute,
         webhook_ca_bundle=ca_bundle,
         data_dir=data_dir,
     )
+
+
+def environment_agent(env: str, teams: list[str], language: str | None) -> dict:
+    """The environment's agent, in the time zone of the brand's market (ko: Asia/Seoul); without one, the
+    agent config's default (docs/assumptions.md, "Agents' time zones")."""
+    agent = {"email": f"agent@{env}.alcsim.example", "name": f"{env} agent", "teams": teams}
+    zone = content.timezone_of(language)
+    return {**agent, "timezone": zone} if zone else agent
 
 
 def _has_channel_data(topology: Topology, org: str) -> bool:
@@ -113,9 +123,21 @@ def _has_channel_data(topology: Topology, org: str) -> bool:
 
 
 def free_port() -> int:
+    """A port free now, for a connector another process binds later (with_connector=False); in-process
+    connectors bind theirs once instead (`bind_connector`), so no other process can take it in between."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _not_started(environ, start_response):  # never served: `mount` replaces it before `start`
+    start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+    return [b'{"error": "connector-starting"}']
+
+
+def bind_connector(topology: Topology, port: int) -> ServerThread:
+    """The connector's listening socket, bound now and kept from the URL's publication to the end."""
+    return ServerThread(_not_started, port=port, tls=topology.connector.tls)
 
 
 @dataclass
@@ -200,6 +222,19 @@ class RunningTopology:
 
         wait_until(settled, timeout, 0.05, "the connector to settle")
 
+    def settle(self, timeout: float = 15.0, clock_step: float = 10.0) -> None:
+        """`wait_idle` on simulated time: each quarter second the topology has not settled, the shared
+        clock moves on `clock_step` seconds, so the back-offs kept on it (the connector's retries, the
+        notifications' and the package callouts' next attempts) end without anyone waiting them out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.wait_idle(max(0.0, min(0.25, deadline - time.monotonic())))
+            except AssertionError:
+                if time.monotonic() >= deadline:
+                    raise
+                self.clock.advance(clock_step)
+
     def _pending_callouts(self, org: str) -> int:
         """Read through the org's extension route, with one session per org opened on first use."""
         running = self.orgs[org]
@@ -234,17 +269,28 @@ class RunningTopology:
             version="62.0",
         )
 
-    def start_connector(self) -> Connector:
-        """Start (or start again, on the same port and store) the in-process connector."""
-        db = self.data_dir / "connector.sqlite3" if self.data_dir else None
-        connector = Connector(bootstrap.connector_config(self.topology, db, self.clock))
-        urls = {
+    def urls(self) -> dict[str, str]:
+        """The base URL of each org and environment, by name."""
+        return {
             **{n: o.instance_url for n, o in self.orgs.items()},
             **{n: e.url for n, e in self.envs.items()},
         }
-        bootstrap.add_endpoints(connector, self.topology, urls, self.ca_bundle)
-        port = int(self.connector_url.rsplit(":", 1)[1])
-        self.server = ServerThread(connector.app, port=port, tls=self.connector_url.startswith("https"))
+
+    def new_connector(self) -> Connector:
+        """The in-process connector, its endpoints added, not started (on the topology's store and clock)."""
+        db = self.data_dir / "connector.sqlite3" if self.data_dir else None
+        connector = Connector(bootstrap.connector_config(self.topology, db, self.clock))
+        bootstrap.add_endpoints(connector, self.topology, self.urls(), self.ca_bundle)
+        return connector
+
+    def start_connector(self, connector: Connector | None = None) -> Connector:
+        """Start (or start again, on the same port and store) the in-process connector."""
+        connector = connector or self.new_connector()
+        if self.server is None:
+            # A restart binds the published port again (SO_REUSEADDR: runner.py); others cannot have taken
+            # it unless they bound it while no connector listened, as with a real service.
+            self.server = bind_connector(self.topology, int(self.connector_url.rsplit(":", 1)[1]))
+        self.server.mount(connector.app)
         self.connector = connector
         connector.start()
         self.server.start()
@@ -260,13 +306,23 @@ class RunningTopology:
 
     def stop(self) -> None:
         self.stop_connector()
-        for running in self.orgs.values():
-            running.stop()
-        stoppers = [threading.Thread(target=h.env.stop, daemon=True) for h in self.envs.values()]
+        # Each server's stop waits for its select loop to notice (up to 50 ms): the fakes stop together.
+        parts = [r.stop for r in self.orgs.values()] + [h.env.stop for h in self.envs.values()]
+        stoppers = [threading.Thread(target=stop, daemon=True) for stop in parts]
         for thread in stoppers:
             thread.start()
         for thread in stoppers:
             thread.join(timeout=10)
+
+
+def apply_settings(running: RunningTopology) -> None:
+    """Write each environment's org-linking settings (at start, and again after a reset): through the
+    environments' settings routes, by a short-lived connector that never serves; the running connector
+    reads them back like any admin's change."""
+    setup = Connector(bootstrap.connector_config(running.topology, clock=running.clock))
+    bootstrap.add_endpoints(setup, running.topology, running.urls(), running.ca_bundle)
+    bootstrap.apply_settings(setup, running.topology)
+    setup.store.close()
 
 
 def start_topology(
@@ -280,11 +336,15 @@ def start_topology(
     clock = clock or Clock()
     ca = local_ca()
     data_dir = Path(data_dir) if data_dir else None
-    port = topology.connector.port or free_port()
+    # The connector's socket is bound before its URL goes into the fakes (the old probe-then-bind let
+    # another process take the port in between: EADDRINUSE about one full run in seven).
+    server = bind_connector(topology, topology.connector.port) if with_connector else None
+    port = server.port if server else topology.connector.port or free_port()
     scheme = "https" if topology.connector.tls else "http"
     running = RunningTopology(
         topology, clock, f"{scheme}://127.0.0.1:{port}", data_dir=data_dir, ca_bundle=ca.ca_bundle
     )
+    running.server = server
     try:
         for org in topology.orgs:
             org_dir = data_dir / f"org-{org.name}" if data_dir else None
@@ -305,18 +365,18 @@ def start_topology(
             running.envs[env.name] = AlcmeonHandle(
                 started, started.url, started.instance_id, started.secret, ca.ca_bundle, session
             )
-        # The settings are written once, through the environments' settings routes, by a short-lived
-        # connector that never serves: the running connector reads them back like any admin's change.
-        setup = Connector(bootstrap.connector_config(topology, clock=clock))
-        urls = {
-            **{n: o.instance_url for n, o in running.orgs.items()},
-            **{n: e.url for n, e in running.envs.items()},
-        }
-        bootstrap.add_endpoints(setup, topology, urls, ca.ca_bundle)
-        bootstrap.apply_settings(setup, topology)
-        setup.store.close()
         if with_connector:
-            running.start_connector()
+            # The connector an admin sets up writes the settings (over the environments' settings routes,
+            # as apply_settings' short-lived one does) before it serves: one login per org, not two.
+            connector = running.new_connector()
+            try:
+                bootstrap.apply_settings(connector, topology)
+            except BaseException:
+                connector.stop()
+                raise
+            running.start_connector(connector)
+        else:
+            apply_settings(running)
     except BaseException:
         running.stop()
         raise

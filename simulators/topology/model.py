@@ -83,6 +83,7 @@ class Environment:
     teams: list[Team] = field(default_factory=list)
     social_accounts: list[SocialAccount] = field(default_factory=list)
     salesforce: dict[str, OrgLink] = field(default_factory=dict)
+    language: str | None = None  # the brand's market language (alcmeon/content); None: each channel's
 
     @property
     def scope(self) -> str:

@@ -95,11 +95,15 @@ def poll(rt, observed: Observed) -> None:
             counters.api_max = limits["Max"]
             counters.api_used = limits["Max"] - limits["Remaining"]
             after = (counters.records, counters.cases, counters.errors_pending)
-        for label, was, now in zip(
-            ("synced record", "Case", "sync error pending"), before, after, strict=True
-        ):
+        told = (
+            "The connector created {n} Conversation record{s} in org {org} ({now} in all)",
+            "Org {org} opened {n} Case{s} for its customers ({now} in all)",
+            "The connector could not sync {n} change{s} to org {org}: see its sync errors ({now} pending)",
+        )
+        for sentence, was, now in zip(told, before, after, strict=True):
             if now > was:
-                observed.event(name, f"+{now - was} {label}{'s' if now - was > 1 else ''} (now {now})")
+                count = now - was
+                observed.event(name, sentence.format(n=count, s="s" if count > 1 else "", org=name, now=now))
     with observed.lock:
         observed.jobs = dict(jobs)
 

@@ -1,11 +1,13 @@
 """`alcsim simulate`: a whole topology in one process with seeded live traffic, a live view and invariants."""
 
-# The topology starts through connector/launch.py (fakes and connector on one clock). Each environment
-# gets the Alcméon traffic generator (simulators/alcmeon/traffic.py); on top of it this driver plays the
-# agents the generator does not: Alcméon agents who bind a real Contact from the inbox (through the
-# connector's matching route) and reply, and Salesforce agents who link a Contact, move a record to
-# another mapped queue, or close it. Everything goes over HTTP. `--headless` waits for the connector to
-# settle, checks the invariants and exits 1 when one fails.
+# The topology starts through launch.py (fakes and connector on one clock), on the file's ports and the
+# dashboard's (ports.py; a taken one is one line, exit 2). Each environment gets the Alcméon traffic
+# generator (simulators/alcmeon/traffic.py); on top of it this driver plays the agents the generator does
+# not: Alcméon agents who bind a real Contact from the inbox (through the connector's matching route) and
+# reply, and Salesforce agents who link a Contact, move a record to another mapped queue, or close it.
+# Everything goes over HTTP. The traffic pauses and resumes from the controls (controls.py); a rate of 0
+# starts it paused. `--headless` waits for the connector to settle, checks the invariants and exits 1
+# when one fails.
 
 from __future__ import annotations
 
@@ -17,12 +19,16 @@ import time
 
 import click
 import requests
-from faker import Faker
 from rich.console import Console
 from rich.live import Live
+from simple_salesforce import format_soql
 
+from alcsim.simulators.alcmeon import content
 from alcsim.simulators.alcmeon.traffic import TrafficGenerator
 from alcsim.simulators.common.config_schema import exit_refused
+from alcsim.simulators.common.runner import PortInUse
+from alcsim.simulators.topology import bootstrap, ports, printout, remote
+from alcsim.simulators.topology.controls import Controls
 from alcsim.simulators.topology.dashboard import start_dashboard
 from alcsim.simulators.topology.files import TopologyError, load, scenario_path
 from alcsim.simulators.topology.launch import RunningTopology, start_topology
@@ -31,31 +37,83 @@ from alcsim.simulators.topology.view import render, summary
 
 WRITES = ("new_user", "returning_user", "returning_after_window")
 CONTACTS_PER_ORG = 8
-PASSWORD = "alcsim-password"  # every user of a fake org (simulators/salesforce/config.py)
+PASSWORD = printout.PASSWORD
+RESUME_RATE = 5.0  # events per second when traffic resumes after a quiet start (RATE=0)
+# What the traffic generator's events mean, for the event stream (it reports only the kind).
+TOLD = {
+    "new_user": "A new customer wrote",
+    "returning_user": "A returning customer wrote again",
+    "returning_after_window": "A customer wrote again after the silence window",
+    "reply": "An agent answered in Alcméon",
+    "route": "A conversation went to another team",
+    "match": "An agent matched a customer in Alcméon",
+    "close": "An agent closed a conversation in Alcméon",
+    "acquire": "An agent took a conversation in Alcméon",
+}
+
+
+def contact_markets(topology, org: str) -> list[str]:
+    """The market languages of the brands whose environments share `org`, in file order; French for a brand
+    without one, as the fake org's agents are (docs/assumptions.md, "Seeded Contacts by market")."""
+    languages = [e.language or "fr" for e in topology.environments if org in e.org_names()]
+    return list(dict.fromkeys(languages)) or ["fr"]
 
 
 class Simulation:
-    def __init__(self, rt: RunningTopology, seed: int, observed: Observed):
+    def __init__(self, rt: RunningTopology, seed: int, observed: Observed, rate: float = 5.0):
         self.rt, self.seed, self.observed = rt, seed, observed
         self.random = random.Random(seed)
         self.stop = threading.Event()
+        self.paused = threading.Event()  # set: no traffic (a quiet start, or paused from the dashboard)
+        self.rate = rate
+        if rate <= 0:
+            self.paused.set()
+        self.step_lock = threading.Lock()  # held while one traffic event is in flight
+        self.ticks = 0  # rounds of the traffic loop, paused or not: tests wait on these, not on seconds
         self.written = {name: 0 for name in rt.envs}
         self.matched_then_replied: dict[str, set[int]] = {name: set() for name in rt.envs}
         self.contacts: dict[str, list[str]] = {}
         self.generators: dict[str, TrafficGenerator] = {}
         self.sessions: dict[str, requests.Session] = {}
 
+    # -- controls (controls.py) ------------------------------------------------------------------------
+    def pause(self) -> None:
+        self.paused.set()
+
+    def resume(self, rate: float | None = None) -> None:
+        self.rate = rate or (self.rate if self.rate > 0 else RESUME_RATE)
+        self.paused.clear()
+
+    def wait_step(self) -> None:
+        """Return once the traffic event in flight, if any, has ended."""
+        with self.step_lock:
+            pass
+
+    def wrote(self, env: str) -> None:
+        """A customer message written outside the traffic (the controls'): the lost-message check counts it."""
+        self.written[env] = self.written.get(env, 0) + 1
+        self.observed.count(env, "messages")
+
+    def forget(self) -> None:
+        """After a reset: nothing written, nothing matched."""
+        self.written = {name: 0 for name in self.rt.envs}
+        self.matched_then_replied = {name: set() for name in self.rt.envs}
+
     # -- seeding ----------------------------------------------------------------------------------------
     def seed_all(self) -> None:
-        fake = Faker("fr_FR")
-        fake.seed_instance(self.seed)
+        fakers: dict[str, object] = {}  # one Faker per market: building one costs tens of milliseconds
         for name, running in self.rt.orgs.items():
             org = self.rt.topology.org(name)
             sf = running.client()
             ids = []
-            for _ in range(CONTACTS_PER_ORG):
-                first, last = fake.first_name(), fake.last_name()
-                email = f"{first}.{last}@example.com".lower().replace(" ", "")
+            rng = random.Random(f"{self.seed}:{name}:contacts")  # str seeds are stable across runs
+            markets = contact_markets(self.rt.topology, name)
+            for index in range(CONTACTS_PER_ORG):
+                language = markets[index % len(markets)]  # the brands sharing the org, in turn
+                if language not in fakers:
+                    fakers[language] = content.new_faker(content.locale_of(language))
+                person = content.customer(language, rng, fakers[language])
+                first, last, email, phone = person.first_name, person.last_name, person.email, person.phone
                 if org.person_accounts:
                     record_type = sf.query(
                         "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true"
@@ -65,58 +123,69 @@ class Simulation:
                         "FirstName": first,
                         "LastName": last,
                         "PersonEmail": email,
+                        "PersonMobilePhone": phone,
                     }
                     ids.append(sf.Account.create(values)["id"])
                 else:
                     ids.append(
-                        sf.Contact.create({"FirstName": first, "LastName": last, "Email": email})["id"]
+                        sf.Contact.create(
+                            {"FirstName": first, "LastName": last, "Email": email, "MobilePhone": phone}
+                        )["id"]
                     )
             self.contacts[name] = ids
+            bootstrap.grant_answering(running)
             if org.omni_routing:
-                self._agent_on_duty(name)
-            self.observed.event(
-                name, f"seeded {len(ids)} {'person accounts' if org.person_accounts else 'Contacts'}"
-            )
+                bootstrap.agent_on_duty(running)
+            kind = "person accounts" if org.person_accounts else "Contacts"
+            self.observed.event(name, f"{len(ids)} {kind} are ready in org {name} for matching")
         for name, handle in self.rt.envs.items():
             session = handle.new_session(auth=handle.credentials)
             self.generators[name] = TrafficGenerator(
-                handle.url, session, seed=f"{self.seed}:{name}", mix={"match": 0, "route": 14}
+                handle.url,
+                session,
+                seed=f"{self.seed}:{name}",
+                mix={"match": 0, "route": 14},
+                language=self.rt.topology.environment(name).language,  # the brand's market (content/)
             )
             self.sessions[name] = handle.new_session(auth=handle.credentials)
 
-    def _agent_on_duty(self, org: str) -> None:
-        """WF-03: the org's agent joins every queue and goes Available, so Omni-Channel hands out Cases."""
-        running = self.rt.org(org)
-        sf = running.client()
-        agent = running.org.config.users[1].username
-        agent_id = sf.query(f"SELECT Id FROM User WHERE Username = '{agent}'")["records"][0]["Id"]
-        for queue in sf.query("SELECT Id FROM Group WHERE Type = 'Queue'")["records"]:
-            sf.GroupMember.create({"GroupId": queue["Id"], "UserOrGroupId": agent_id})
-        session = running.session()
-        session.headers["Authorization"] = f"Bearer {running.access_token()}"
-        session.post(
-            f"{running.instance_url}/_sim/omni/presence", json={"username": agent, "status": "Available"}
-        ).raise_for_status()
-
     # -- traffic ----------------------------------------------------------------------------------------
-    def run(self, duration: float | None, rate: float) -> None:
+    def run(self, duration: float | None, steps: int | None = None) -> None:
+        """Traffic at `self.rate` events per second until stopped or `duration` seconds have passed;
+        while paused the loop only ticks (a resume starts the pace afresh). With `steps`: that many
+        events back to back on simulated time, the shared clock moved on 1/rate s after each instead of
+        waiting for it, so the fakes and the connector see the same pace and nobody waits."""
         started = time.monotonic()
-        done = 0
-        while not self.stop.is_set() and (not duration or time.monotonic() - started < duration):
+        paced_from, done, events = started, 0, 0
+        while not self.stop.is_set() and (
+            events < steps if steps is not None else not duration or time.monotonic() - started < duration
+        ):
+            self.ticks += 1
+            if self.paused.is_set() or self.rate <= 0:
+                paced_from, done = time.monotonic(), 0
+                self.stop.wait(0.05)
+                continue
             env = self.random.choice(sorted(self.generators))
-            try:
-                self.step(env)
-            except (requests.RequestException, KeyError, IndexError) as exc:
-                self.observed.count(env, "errors")
-                self.observed.event(env, f"[red]error[/red] {str(exc)[:90]}")
-            done += 1
-            self.stop.wait(max(0.0, started + done / rate - time.monotonic()))
+            with self.step_lock:
+                if self.paused.is_set():
+                    continue
+                try:
+                    self.step(env)
+                except (requests.RequestException, KeyError, IndexError) as exc:
+                    self.observed.count(env, "errors")
+                    self.observed.event(env, f"A call of the traffic failed: {str(exc)[:90]}")
+            done, events = done + 1, events + 1
+            if steps is not None:
+                self.rt.clock.advance(1 / self.rate)
+            else:
+                self.stop.wait(max(0.0, paced_from + done / self.rate - time.monotonic()))
 
     def step(self, env: str) -> None:
         roll = self.random.random()
         generator = self.generators[env]
-        if roll < 0.08 and generator.customers:
-            return self.bind_and_reply(env, self.random.choice(generator.customers))
+        workable = generator.workable()  # the traffic's own customers, none a story or a person reserved
+        if roll < 0.08 and workable:
+            return self.bind_and_reply(env, self.random.choice(workable))
         if roll < 0.14:
             return self.salesforce_agent()
         kind = generator.step()
@@ -126,7 +195,7 @@ class Simulation:
         counter = {"route": "transfers", "reply": "replies", "close": "closes"}.get(kind)
         if counter:
             self.observed.count(env, counter)
-        self.observed.event(env, kind.replace("_", " "))
+        self.observed.event(env, f"{TOLD.get(kind, kind.replace('_', ' '))} in environment {env}")
 
     def bind_and_reply(self, env: str, customer) -> None:
         """An Alcméon agent binds a seeded Contact from the inbox (connector route), then replies (SYNC-03)."""
@@ -143,25 +212,36 @@ class Simulation:
         contact = self.random.choice(self.contacts[org])
         url = f"{self.rt.connector_url}/matching/{env}/accounts/{customer.account_id}/users/{customer.user_id}/bind"
         self.sessions[env].post(url, json={"contact_id": contact}).raise_for_status()
-        agent = self.random.choice(self.generators[env].agents)["id"]
+        chosen = self.random.choice(self.generators[env].agents)
+        agent = chosen.get("name") or chosen["id"]
         handle = self.rt.env(env)
         self.sessions[env].post(
             f"{handle.url}/_sim/ext/tasks/{customer.last_task_id}/reply",
-            json={"agent_id": agent, "content": "Merci, c'est noté."},
+            json={"agent_id": chosen["id"], "content": self.generators[env].agent_answer(customer)},
         ).raise_for_status()
         self.matched_then_replied[env].add(customer.conversation_id)
         self.observed.count(env, "matches")
         self.observed.count(env, "replies")
-        self.observed.event(env, f"bound {customer.name} to {contact} and replied")
+        self.observed.event(
+            env,
+            f"Agent {agent} of {env} linked {customer.name} to a Contact of org {org} and answered "
+            f"(conversation {customer.conversation_id})",
+        )
 
     def salesforce_agent(self) -> None:
         """A Salesforce agent works an open record: links a Contact, moves it to another queue, or closes it."""
         org = self.random.choice(sorted(self.rt.orgs))
         admin = self.rt.org(org).client()
         records = admin.query(
-            "SELECT Id, OwnerId, alcmeon__Contact__c, alcmeon__Account__c FROM alcmeon__Conversation__c"
-            " WHERE alcmeon__Status__c = 'OPEN' ORDER BY CreatedDate DESC LIMIT 20"
+            "SELECT Id, Name, OwnerId, alcmeon__Contact__c, alcmeon__Account__c, alcmeon__scoped_id__c"
+            " FROM alcmeon__Conversation__c WHERE alcmeon__Status__c = 'OPEN' ORDER BY CreatedDate DESC LIMIT 20"
         )["records"]
+        # Only conversations the traffic started: a story's or a person's are theirs to work.
+        records = [
+            r
+            for r in records
+            if any(g.owns_scoped_id(r["alcmeon__scoped_id__c"]) for g in self.generators.values())
+        ]
         if not records:
             return
         record = self.random.choice(records)
@@ -174,18 +254,20 @@ class Simulation:
             agent.alcmeon__Conversation__c.update(
                 record["Id"], {field: self.random.choice(self.contacts[org])}
             )
-            self.observed.event(org, f"agent linked record {record['Id'][-6:]} to a customer")
+            self.observed.event(org, f"A Salesforce agent linked Conversation {record['Name']} to a customer")
         elif choice < 0.75 and len(set(mapped)) > 1:
             queue = self.random.choice(sorted(set(mapped)))
-            queue_id = admin.query(f"SELECT Id FROM Group WHERE DeveloperName = '{queue}'")["records"][0][
-                "Id"
-            ]
+            queue_id = admin.query(format_soql("SELECT Id FROM Group WHERE DeveloperName = {}", queue))[
+                "records"
+            ][0]["Id"]
             if queue_id != record["OwnerId"]:
                 agent.alcmeon__Conversation__c.update(record["Id"], {"OwnerId": queue_id})
-                self.observed.event(org, f"agent moved record {record['Id'][-6:]} to {queue}")
+                self.observed.event(
+                    org, f"A Salesforce agent moved Conversation {record['Name']} to queue {queue}"
+                )
         else:
             agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Status__c": "CLOSED"})
-            self.observed.event(org, f"agent closed record {record['Id'][-6:]}")
+            self.observed.event(org, f"A Salesforce agent closed Conversation {record['Name']}")
 
     def _settings(self, env: str) -> dict:
         handle = self.rt.env(env)
@@ -197,25 +279,23 @@ class Simulation:
             try:
                 poll(self.rt, self.observed)
             except (requests.RequestException, KeyError) as exc:
-                self.observed.event("view", f"poll failed: {exc}")
+                self.observed.event("view", f"reading the counters failed: {exc}")
             self.stop.wait(interval)
 
 
-def urls(rt: RunningTopology, dashboard_url: str | None = None) -> list[str]:
-    lines = [f"dashboard: {dashboard_url}  (the topology, live counters and events)"] if dashboard_url else []
-    for name, running in rt.orgs.items():
-        users = ", ".join(u.username for u in running.org.config.users)
-        lines.append(f"org {name}: {running.instance_url}/  (log in as {users}; password {PASSWORD})")
-    for name, handle in rt.envs.items():
-        lines.append(
-            f"environment {name}: {handle.url}/inbox  (API {handle.url}/openapi.json; client id "
-            f"{handle.instance_id}, secret {handle.secret})"
-        )
-    lines.append(
-        f"connector: {rt.connector_url}/admin/health  (sync errors: {rt.connector_url}/admin/orgs;"
-        f" admin routes take Authorization: Bearer {rt.admin_token})"
+def urls(rt: RunningTopology, dashboard_url: str | None = None, token: str = "") -> list[str]:
+    """The lines printed at start: where to open what, and who may do what (printout.py)."""
+    hint = (
+        "controls: alcsim say --env NAME --channel whatsapp --intent refund · alcsim traffic pause|resume"
+        " · alcsim reset (they find this run; --dashboard URL --token TOKEN reach another)"
     )
-    return lines
+    return printout.lines(rt, dashboard_url, token, hint if dashboard_url else "")
+
+
+def _refuse(message: str) -> None:
+    """One line on stderr, exit 2 (click's usage-error code), no traceback."""
+    click.echo(f"alcsim simulate: {message}", err=True)
+    sys.exit(2)
 
 
 @click.command("simulate")
@@ -230,14 +310,36 @@ def urls(rt: RunningTopology, dashboard_url: str | None = None) -> list[str]:
     "--duration", type=float, default=0, show_default=True, help="Seconds of traffic; 0 runs until Ctrl-C."
 )
 @click.option(
-    "--rate", type=float, default=5.0, show_default=True, help="Traffic events per second, all environments."
+    "--rate",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Traffic events per second, all environments; 0 starts quiet (resume it from the dashboard).",
 )
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option(
     "--headless", is_flag=True, help="No live view: print a final summary; exit 1 if an invariant fails."
 )
-@click.option("--free-ports", is_flag=True, help="Ignore the file's ports and let the OS choose.")
+@click.option(
+    "--free-ports", is_flag=True, help="Ignore the file's ports and the dashboard's: the OS picks free ones."
+)
+@click.option(
+    "--dashboard-port",
+    type=int,
+    default=ports.DASHBOARD_PORT,
+    show_default=True,
+    help="The dashboard's port.",
+)
 @click.option("--settle-timeout", type=float, default=60.0, show_default=True)
+@click.option(
+    "--clock",
+    "clock_mode",
+    type=click.Choice(["wall", "simulated"]),
+    default="wall",
+    show_default=True,
+    help="simulated: the --duration is the topology's clock's, DURATION×RATE events back to back, and"
+    " the settling moves the clock on (the tests' headless runs); wall: seconds as they pass.",
+)
 def simulate(
     topology_name: str,
     duration: float,
@@ -245,44 +347,60 @@ def simulate(
     seed: int,
     headless: bool,
     free_ports: bool,
+    dashboard_port: int,
     settle_timeout: float,
+    clock_mode: str,
 ) -> None:
     """Bring a whole topology up in one process, seed it, stream traffic, and show what happens."""
-    if rate <= 0:
-        raise click.BadParameter("the rate is a positive number of events per second", param_hint="--rate")
+    if rate < 0:
+        raise click.BadParameter("the rate is a number of events per second, 0 for none", param_hint="--rate")
     if headless and not duration:
         raise click.BadParameter("--headless needs a --duration", param_hint="--duration")
+    if clock_mode == "simulated" and not duration:
+        raise click.BadParameter("--clock simulated needs a --duration", param_hint="--duration")
+    steps = round(duration * rate) if clock_mode == "simulated" else None
     try:
         topology = load(scenario_path(topology_name))
     except TopologyError as exc:
         exit_refused(exc)
-    if free_ports:
-        topology.with_free_ports()
+    parts = ports.assign(topology, dashboard_port, free_ports)
     console = Console()
     if not console.is_terminal:  # a CI log: wide enough for every column
         console = Console(width=150)
     observed = Observed()
-    rt = start_topology(topology)
-    dashboard = start_dashboard(rt)
-    simulation = Simulation(rt, seed, observed)
+    try:
+        rt = start_topology(topology)
+    except PortInUse as exc:
+        _refuse(ports.busy_message(parts, exc.port, topology.file))
+    simulation = Simulation(rt, seed, observed, rate)
+    controls = Controls(rt, simulation)
+    try:
+        dashboard = start_dashboard(rt, port=parts[-1].port, controls=controls)
+    except PortInUse as exc:
+        rt.stop()
+        _refuse(ports.busy_message(parts, exc.port, topology.file))
     signal.signal(signal.SIGTERM, lambda *_: simulation.stop.set())
     problems: list[str] = []
+    run_file = None
     try:
         simulation.seed_all()
-        links = urls(rt, dashboard.url)
-        for line in links:
-            console.print(line, highlight=False, soft_wrap=True)
+        run_file = remote.write_run_file(dashboard.url, rt.admin_token, topology.name)
+        printed = urls(rt, dashboard.url, rt.admin_token)
+        for line in printed:
+            console.print(line, highlight=False, soft_wrap=True, markup=False)
+        links = printed[: printed.index("who may do what:")]  # the live view keeps the URLs, not the people
         poller = threading.Thread(target=simulation.poll_forever, name="simulate-poll", daemon=True)
         poller.start()
-        title = f"alcsim simulate — {topology.name} (seed {seed}, {rate:g} events/s)"
+        pace = f"{rate:g} events/s" if rate else "quiet: no traffic until resumed"
+        title = f"alcsim simulate — {topology.name} (seed {seed}, {pace})"
         try:
             if headless:
-                simulation.run(duration, rate)
+                simulation.run(duration, steps)
             else:
                 with Live(
                     render(observed, title, links, duration), console=console, refresh_per_second=4
                 ) as live:
-                    runner = threading.Thread(target=simulation.run, args=(duration, rate), daemon=True)
+                    runner = threading.Thread(target=simulation.run, args=(duration, steps), daemon=True)
                     runner.start()
                     while runner.is_alive():
                         live.update(render(observed, title, links, duration))
@@ -292,7 +410,11 @@ def simulate(
         simulation.stop.set()
         poller.join(timeout=10)
         if duration or headless:
-            rt.wait_idle(settle_timeout)
+            simulation.wait_step()
+            if steps is None:
+                rt.wait_idle(settle_timeout)
+            else:
+                rt.settle(settle_timeout)  # back-offs on the shared clock end as the clock moves on
             poll(rt, observed)
             problems = check_invariants(rt, simulation.written, simulation.matched_then_replied)
             console.print(summary(observed, problems))
@@ -300,6 +422,8 @@ def simulate(
         console.print("stopping…")
     finally:
         simulation.stop.set()
+        if run_file:
+            run_file.unlink(missing_ok=True)
         dashboard.stop()
         rt.stop()
     sys.exit(1 if problems else 0)

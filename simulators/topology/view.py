@@ -72,7 +72,7 @@ def _events(observed: Observed) -> Panel:
     for when, where, text in list(observed.events):
         lines.append(f"{when} ", style="dim")
         lines.append(f"{where:<12} ", style="bold")
-        lines.append(f"{text}\n")
+        lines.append(f"{text}\n", style="red" if "failed" in text or "could not" in text else "")
     return Panel(lines, title="recent events", border_style="dim")
 
 

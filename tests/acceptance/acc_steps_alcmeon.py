@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from acc_pool import TopologyPool, scenario_passed
 from acc_world import TIMEOUT, World
 from pytest_bdd import given, parsers, then, when
 
+from alcsim.simulators.common.clock import Clock
 from alcsim.simulators.common.waiting import wait_until
 
 WHO = r"(?P<customer>[A-ZÀ-Ý]\w+)"
@@ -15,9 +17,20 @@ def re(text: str):
     return parsers.re(text)
 
 
+@pytest.fixture(scope="session")
+def topology_pool():
+    pool = TopologyPool()
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def world(topology_factory, topology_clock) -> World:
-    return World(topology_factory, topology_clock)
+def world(request, topology_pool) -> World:
+    world = World(topology_pool, Clock())
+    yield world
+    if world.rt is not None:
+        # Only a scenario that passed hands its topology on (acc_pool.py).
+        topology_pool.give_back(world.rt, world.topology_name, scenario_passed(request.node))
 
 
 @given(re(r'the "(?P<name>[\w-]+)" topology is running'), target_fixture="world")

@@ -51,9 +51,10 @@ def user_id_for(name: str, channel: str) -> str:
 
 @dataclass
 class World:
-    factory: object
+    pool: object  # acc_pool.TopologyPool of this test process
     clock: object
     rt: RunningTopology | None = None
+    topology_name: str = ""
     customers: dict[str, Customer] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)  # display name -> Salesforce id
     contact_org: dict[str, str] = field(default_factory=dict)
@@ -61,7 +62,10 @@ class World:
 
     # -- topology -----------------------------------------------------------------------------------
     def start(self, name: str) -> RunningTopology:
-        self.rt = self.factory(name)
+        """The topology running in its seeded state, on its own clock (acc_pool.py: started or reset)."""
+        self.rt = self.pool.take(name)
+        self.topology_name = name
+        self.clock = self.rt.clock
         return self.rt
 
     @property

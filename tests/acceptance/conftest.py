@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import acc_pool
 import acc_reporting
 import pytest
 from acc_steps_alcmeon import *  # noqa: F403  (step definitions are fixtures: they must be visible here)
@@ -11,13 +12,13 @@ from acc_steps_platform import *  # noqa: F403
 from acc_steps_salesforce import *  # noqa: F403
 from acc_steps_widget import *  # noqa: F403
 
-from alcsim.simulators.topology.fixtures import topology_clock, topology_factory  # noqa: F401
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     acc_reporting.record(item.config, outcome.get_result())
+    acc_pool.record_outcome(item, outcome.get_result())
 
 
 def pytest_sessionfinish(session):

@@ -1,6 +1,9 @@
-"""The Alcméon inbox in a real browser: team inbox, conversation view, Salesforce cloud, 360 view."""
+"""The Alcméon inbox in a real browser: team inbox, conversation view, Salesforce cloud, 360 view, the
+agent's time zone, one row per conversation and paging."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 from test_pages_support import (
@@ -12,6 +15,8 @@ from test_pages_support import (
     synced,
     write,
 )
+
+from alcsim.simulators.common.clock import Clock
 
 expect.set_options(timeout=10_000)
 
@@ -129,3 +134,102 @@ def test_a_reply_and_a_close_from_the_alcmeon_inbox(pages_topology, new_page):
     row = page.locator(f"tr[data-conversation='{message['conversation_id']}']")
     expect(row).to_contain_text("Eva Kern")
     expect(row.locator(".badge").last).to_have_text("closed")
+
+
+# -- A lone environment: the agent's time zone, one row per conversation, paging ---------------------------
+NOON = datetime(2026, 12, 2, 13, 5, tzinfo=UTC)  # 14:05 in Paris, 22:05 in Seoul
+AGENTS = [
+    {"email": "minji@brand.example", "name": "Minji Kim", "teams": ["Support"], "timezone": "Asia/Seoul"},
+    {"email": "camille@brand.example", "name": "Camille Martin", "teams": ["Support"]},  # the default zone
+]
+
+
+def _environment(alcmeon_env_factory):
+    config = {
+        "teams": ["Support"],
+        "agents": AGENTS,
+        "social_accounts": [
+            {"name": "Brand WhatsApp", "type": "whatsapp", "team": "Support"},
+            {"name": "Brand KakaoTalk", "type": "kakaotalk", "team": "Support"},
+        ],
+    }
+    return alcmeon_env_factory(config, clock=Clock(NOON, frozen=True))
+
+
+def _agent_signs_in(page, handle, agent: dict, target: str) -> None:
+    page.goto(f"{handle.url}{target}")
+    page.get_by_label("Agent").select_option(label=f"{agent['name']} ({agent['email']})")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _support(handle) -> int:
+    return handle.env.store.value("SELECT id FROM teams WHERE name = 'Support'")
+
+
+def test_the_inbox_shows_times_in_the_agents_time_zone(alcmeon_env_factory, new_page):
+    handle = _environment(alcmeon_env_factory)
+    message = handle.customer_writes(
+        handle.account_id("kakaotalk"), "821012345678", "배송은 언제 되나요?", name="김민지"
+    )
+    for agent, shown in ((AGENTS[0], "2026-12-02 22:05 KST"), (AGENTS[1], "2026-12-02 14:05 CET")):
+        page = new_page()
+        _agent_signs_in(page, handle, agent, f"/inbox/teams/{_support(handle)}")
+        expect(page.locator("[data-agent-zone]")).to_have_text(agent.get("timezone", "Europe/Paris"))
+        row = page.locator(f"tr[data-conversation='{message['conversation_id']}']")
+        expect(row.locator("[data-when]")).to_have_text(shown)
+        expect(row.locator("[data-channel]")).to_have_text("KakaoTalk")
+        row.get_by_role("link", name="김민지").click()
+        expect(page.locator("[data-direction=in] [data-when]")).to_have_text(shown)
+        page.get_by_role("link", name="All conversations").click()
+        expect(
+            page.locator(f"tr[data-conversation='{message['conversation_id']}'] [data-when]")
+        ).to_have_text(shown)
+    snapshot(page, "pages-alcmeon-inbox-paris-time")
+
+
+def test_a_team_inbox_lists_each_conversation_once(alcmeon_env_factory, new_page):
+    """A customer who writes three times before an answer has three open tasks and one row."""
+    handle = _environment(alcmeon_env_factory)
+    account = handle.account_id("whatsapp")
+    for text in ("Bonjour", "Ma commande n'est pas arrivée", "Vous êtes là ?"):
+        first = handle.customer_writes(account, "33612345678", text, name="Léa Roux")
+    handle.customer_writes(account, "33698765432", "Merci !", name="Hugo Petit")
+    open_tasks = handle.env.store.value(
+        "SELECT COUNT(*) FROM tasks WHERE conversation_id = ? AND state NOT IN ('archived', 'archived-auto')",
+        first["conversation_id"],
+    )
+    assert open_tasks == 3
+    page = new_page()
+    _agent_signs_in(page, handle, AGENTS[1], f"/inbox/teams/{_support(handle)}")
+    rows = page.locator("tr[data-conversation]")
+    expect(rows).to_have_count(2)
+    expect(page.locator(f"tr[data-conversation='{first['conversation_id']}']")).to_contain_text(
+        "Vous êtes là ?"
+    )
+    expect(page.locator("nav.teams [data-team=Support] .count")).to_have_text("2")
+    expect(page.locator("[data-channel]").first).to_have_text("WhatsApp")
+    snapshot(page, "pages-alcmeon-team-inbox-once")
+
+
+def test_the_team_inbox_and_all_conversations_page_25_at_a_time(alcmeon_env_factory, new_page):
+    handle = _environment(alcmeon_env_factory)
+    account = handle.account_id("whatsapp")
+    for n in range(60):
+        handle.customer_writes(account, f"3361000{n:04d}", f"Message {n}", name=f"Client {n}")
+    page = new_page()
+    _agent_signs_in(page, handle, AGENTS[1], "/inbox/conversations")
+    for target in ("/inbox/conversations", f"/inbox/teams/{_support(handle)}"):
+        page.goto(f"{handle.url}{target}")
+        seen: list[str] = []
+        for expected in ("1–25 of 60", "26–50 of 60", "51–60 of 60"):
+            expect(page.locator("[data-range]")).to_have_text(expected)
+            seen += [
+                r.get_attribute("data-conversation") for r in page.locator("tr[data-conversation]").all()
+            ]
+            if expected != "51–60 of 60":
+                page.get_by_role("link", name="Next").click()
+        assert len(seen) == len(set(seen)) == 60, target
+        expect(page.get_by_role("link", name="Next")).to_have_count(0)
+        page.get_by_role("link", name="Previous").click()
+        expect(page.locator("[data-range]")).to_have_text("26–50 of 60")
+    snapshot(page, "pages-alcmeon-team-inbox-page-2")

@@ -18,7 +18,7 @@ bp = data_blueprint("misc")
 RELEASES = ("Summer", "Winter", "Spring")
 TYPOGRAPHIC = {42}
 # Every resource the version root advertises is served by a route of this package (test_sf_version_root).
-RESOURCES = ("sobjects", "query", "queryAll", "search", "composite", "limits", "recent")
+RESOURCES = ("sobjects", "query", "queryAll", "search", "composite", "limits", "recent", "jobs")
 # "the maximum number of entries in RecentlyViewed, which is 200 records in total" (api_rest "Recently
 # Viewed Items", developer.salesforce.com/docs/platform/api-rest/guide/resources-recent-items.md).
 RECENT_MAX = 200

@@ -9,6 +9,7 @@ import requests
 from simple_salesforce import Salesforce, SalesforceAuthenticationFailed, SalesforceExpiredSession
 
 
+@pytest.mark.fake_only(reason="reads the fake's org id and connected app")
 def test_client_credentials_token_opens_a_session(sf_org):
     session = sf_org.session()
     answer = session.post(
@@ -102,6 +103,7 @@ def test_soap_login_failure_raises_authentication_failed(sf_org):
     assert failure.value.code == "INVALID_LOGIN"
 
 
+@pytest.mark.fake_only(reason="moves the fake's clock")
 def test_expired_session_relogs_and_retries(sf_org, sf_clock):
     """A client that logged in with a password meets a 401, logs in again and retries (SC 2.2 B)."""
     sf = Salesforce(
@@ -117,6 +119,7 @@ def test_expired_session_relogs_and_retries(sf_org, sf_clock):
     assert sf.session_id != first
 
 
+@pytest.mark.fake_only(reason="moves the fake's clock")
 def test_expired_session_with_direct_token_raises(sf_org, sf_clock):
     sf = sf_org.client()
     sf_clock.advance(sf_org.org.config.session_seconds + 1)
@@ -127,6 +130,7 @@ def test_expired_session_with_direct_token_raises(sf_org, sf_clock):
     ]
 
 
+@pytest.mark.fake_only(reason="starts two fake orgs")
 def test_token_of_one_org_is_refused_by_another(sf_org_factory):
     first, second = (
         sf_org_factory({"name": "First", "seed": 1}),
@@ -140,6 +144,7 @@ def test_token_of_one_org_is_refused_by_another(sf_org_factory):
     assert answer.json()[0]["errorCode"] == "INVALID_SESSION_ID"
 
 
+@pytest.mark.fake_only(reason="restarts a fake org on its data folder")
 def test_refresh_token_survives_a_restart_and_can_be_revoked(sf_org_factory, tmp_path):
     first = sf_org_factory({"name": "Durable"}, data_dir=tmp_path)
     token = first.refresh_token()
@@ -155,6 +160,7 @@ def test_refresh_token_survives_a_restart_and_can_be_revoked(sf_org_factory, tmp
     assert session.post(second.token_url, data=form).json()["error"] == "invalid_grant"
 
 
+@pytest.mark.fake_only(reason="compares with the fake's integration user and its zone")
 def test_userinfo_and_identity_url_name_the_sessions_user(sf_org):
     session = sf_org.session()
     answer = session.post(

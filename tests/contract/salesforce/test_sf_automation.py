@@ -27,11 +27,14 @@ def _queue(sf) -> str:
     return sf.query("SELECT QueueId FROM QueueSobject WHERE SobjectType = 'Case'")["records"][0]["QueueId"]
 
 
+@pytest.mark.alcmeon_package
+@pytest.mark.empty_org
 def test_no_case_without_the_automation(sf):
     sf.alcmeon__Conversation__c.create({"alcmeon__scoped_id__c": "a:b:c:d"})
     assert sf.query("SELECT COUNT() FROM Case")["totalSize"] == 0  # PKG-05
 
 
+@pytest.mark.fake_only(reason="configures the org's automation, users and queue")
 def test_a_case_per_conversation_kept_in_step(sf_org_factory, login_as):
     running = _org(sf_org_factory, case_per_conversation=True)
     sf, agent = running.client(), login_as(running, AGENTS[0])
@@ -65,6 +68,7 @@ def test_a_case_per_conversation_kept_in_step(sf_org_factory, login_as):
     assert (case["OwnerId"], case["Status"]) == (queue, "In Progress")
 
 
+@pytest.mark.fake_only(reason="configures the org's automation and queue")
 def test_a_closed_conversation_does_not_route_its_case(sf_org_factory):
     running = _org(sf_org_factory, case_per_conversation=True)
     sf = running.client()
@@ -87,6 +91,7 @@ def _presence(running, sf, username: str, status: str):
     )
 
 
+@pytest.mark.fake_only(reason="configures omni routing; the fake's /_sim/omni/presence")
 def test_omni_routing_hands_queued_cases_to_available_agents_by_capacity(sf_org_factory, login_as):
     running = _org(sf_org_factory, omni_routing=True, agent_capacity=1)
     sf = running.client()
@@ -108,6 +113,7 @@ def test_omni_routing_hands_queued_cases_to_available_agents_by_capacity(sf_org_
     ("body", "status"),
     [({"username": AGENTS[0], "status": "Busy"}, 400), ({"username": "nobody", "status": "Available"}, 400)],
 )
+@pytest.mark.fake_only(reason="the fake's /_sim/omni/presence")
 def test_presence_input_is_checked(sf_org_factory, body, status):
     running = _org(sf_org_factory, omni_routing=True)
     sf = running.client()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_collection_create_partial_success(sf):
     answer = sf.restful(
@@ -29,6 +31,7 @@ def test_collection_create_partial_success(sf):
     }
 
 
+@pytest.mark.empty_org
 def test_collection_all_or_none_rolls_back(sf):
     answer = sf.restful(
         "composite/sobjects",
@@ -46,6 +49,7 @@ def test_collection_all_or_none_rolls_back(sf):
     assert sf.Account.metadata()["recentItems"] == []
 
 
+@pytest.mark.alcmeon_package
 def test_collection_update_get_upsert_delete(sf):
     ids = [sf.Contact.create({"LastName": n})["id"] for n in ("A", "B")]
     updated = sf.restful(
@@ -143,6 +147,7 @@ def test_composite_with_references(sf):
     assert steps[0]["httpHeaders"]["Location"].endswith(steps[0]["body"]["id"])
 
 
+@pytest.mark.empty_org
 def test_composite_all_or_none_halts_and_rolls_back(sf):
     answer = sf.restful(
         "composite",

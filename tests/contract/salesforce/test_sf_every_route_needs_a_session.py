@@ -27,6 +27,7 @@ def _concrete(rule: str) -> str:
     )
 
 
+@pytest.mark.fake_only(reason="walks the fake's own URL map")
 def test_every_route_refuses_a_missing_or_bad_session(sf_org):
     app = sf_org.server.app
     session = sf_org.session()
@@ -44,6 +45,17 @@ def test_every_route_refuses_a_missing_or_bad_session(sf_org):
                 )
             walked += 1
             continue
+        if rule.rule.startswith("/services/async/"):
+            # Bulk API 1.0 reads X-SFDC-Session and refuses with its own 400 InvalidSessionId (SC 1.5).
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                for headers in ({}, {"X-SFDC-Session": "00Dforged!token"}):
+                    answer = session.request(
+                        method, sf_org.instance_url + _concrete(rule.rule), headers=headers
+                    )
+                    assert answer.status_code == 400, (method, rule.rule, answer.status_code)
+                    assert b"<exceptionCode>InvalidSessionId</exceptionCode>" in answer.content, rule.rule
+            walked += 1
+            continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, {"Authorization": "Bearer 00Dforged!token"}):
                 answer = session.request(
@@ -56,6 +68,7 @@ def test_every_route_refuses_a_missing_or_bad_session(sf_org):
 
 
 @pytest.mark.parametrize("path", ["/_sim/health"])
+@pytest.mark.fake_only(reason="the admin API's /_sim/health")
 def test_health_answers_without_a_session(sf_org, path):
     assert sf_org.session().get(sf_org.instance_url + path).json()["status"] == "ok"
 

@@ -6,6 +6,8 @@ import pytest
 import requests
 from simple_salesforce import SalesforceGeneralError, SalesforceRefusedRequest
 
+pytestmark = pytest.mark.fake_only(reason="the admin API, the fake's allowance, fault rules and restarts")
+
 
 def _admin(running, sf):
     session = running.session()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
@@ -12,6 +13,8 @@ from schemathesis.checks import (
 )
 
 from alcsim.simulators.salesforce.openapi import PATH
+
+pytestmark = pytest.mark.fake_only(reason="fuzzes the fake's own app in process")
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 10

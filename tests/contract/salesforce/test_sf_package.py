@@ -19,6 +19,7 @@ def _field_names(sf, name: str) -> set[str]:
         ("5.34", True, True, True),
     ],
 )
+@pytest.mark.fake_only(reason="starts fake orgs at each package version")
 def test_fields_exist_from_the_version_that_introduced_them(
     sf_org_factory, version, has_channel_data, has_conversation_type, has_engagement
 ):
@@ -44,6 +45,7 @@ def test_fields_exist_from_the_version_that_introduced_them(
             sf.alcmeon__Engagement__c.describe()
 
 
+@pytest.mark.fake_only(reason="starts a fake org without the package")
 def test_org_without_the_package(sf_org_factory):
     sf = sf_org_factory({"package_version": None}).client()
     assert "alcmeon__Alcmeon_User_Id__c" not in _field_names(sf, "Contact")
@@ -51,6 +53,7 @@ def test_org_without_the_package(sf_org_factory):
         sf.alcmeon__Conversation__c.describe()
 
 
+@pytest.mark.fake_only(reason="starts a fake org with person accounts")
 def test_person_account_creates_its_hidden_contact(sf_org_factory):
     running = sf_org_factory({"person_accounts": True})
     sf = running.client()
@@ -99,6 +102,7 @@ def test_system_fields_are_read_only(sf):
     assert refused.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
 
 
+@pytest.mark.fake_only(reason="the first CaseNumber of a fresh fake org")
 def test_case_closing_sets_closed_fields(sf):
     case = sf.Case.create({"Subject": "s"})["id"]
     assert sf.Case.get(case)["Status"] == "New" and sf.Case.get(case)["CaseNumber"] == "00000001"

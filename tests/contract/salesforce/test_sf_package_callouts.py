@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from alcsim.simulators.common.waiting import wait_until
+
+pytestmark = pytest.mark.fake_only(reason="configures package callouts and reads the fake's callout queue")
 
 AGENT = "agent@org.example"
 

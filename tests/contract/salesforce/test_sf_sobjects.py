@@ -16,6 +16,7 @@ from alcsim.simulators.salesforce.ids import checksum
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$")
 
 
+@pytest.mark.fake_only(reason="compares ids with the fake's integration user (sf_org.org)")
 def test_create_get_update_delete(sf, sf_org):
     created = sf.Contact.create({"FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.com"})
     assert created["success"] is True and created["errors"] == []
@@ -63,6 +64,7 @@ def test_compound_address_and_numbers(sf):
     assert record["NumberOfEmployees"] == 12
 
 
+@pytest.mark.alcmeon_package
 def test_upsert_by_external_id_creates_then_updates(sf):
     ext = "alcmeon__scoped_id__c"
     first = sf.alcmeon__Conversation__c.upsert(
@@ -82,6 +84,7 @@ def test_upsert_by_external_id_creates_then_updates(sf):
     assert record["alcmeon__Status__c"] == "CLOSED" and record["Name"].startswith("C-")
 
 
+@pytest.mark.alcmeon_package
 def test_upsert_update_only_and_several_matches(sf, sf_org):
     session, headers = sf_org.session(), {"Authorization": f"Bearer {sf.session_id}"}
     url = f"{sf_org.instance_url}/services/data/v62.0/sobjects/Contact/alcmeon__Alcmeon_User_Id__c/u-1"
@@ -96,6 +99,7 @@ def test_upsert_update_only_and_several_matches(sf, sf_org):
         sf.Contact.get_by_custom_id("alcmeon__Alcmeon_User_Id__c", "u-1")
 
 
+@pytest.mark.alcmeon_package
 def test_external_id_value_with_slash_and_plus(sf):
     created = sf.Contact.create({"LastName": "Odd", "alcmeon__Alcmeon_User_Id__c": "x+y/z"})
     assert sf.Contact.get_by_custom_id("alcmeon__Alcmeon_User_Id__c", "x+y/z")["Id"] == created["id"]
@@ -110,6 +114,7 @@ def test_unknown_external_id_field_is_not_found(sf):
     )
 
 
+@pytest.mark.fake_only(reason="moves the fake's clock")
 def test_updated_and_deleted_windows(sf, sf_org, sf_clock):
     from datetime import timedelta
 
@@ -128,6 +133,7 @@ def test_updated_and_deleted_windows(sf, sf_org, sf_clock):
     assert set(deleted) == {"deletedRecords", "earliestDateAvailable", "latestDateCovered"}
 
 
+@pytest.mark.alcmeon_package
 def test_basic_info_and_describe(sf):
     sf.Account.create({"Name": "Recent"})
     info = sf.Account.metadata()
@@ -194,6 +200,7 @@ def test_validation_errors(sf, body, code, fields):
         assert error["fields"] == fields
 
 
+@pytest.mark.alcmeon_package
 def test_restricted_picklist_and_duplicate_value(sf):
     with pytest.raises(SalesforceMalformedRequest) as bad:
         sf.alcmeon__Engagement__c.create(
@@ -229,6 +236,7 @@ def test_malformed_json_and_bad_id_segment(sf, sf_org):
     )
 
 
+@pytest.mark.fake_only(reason="configures a queue and reads the fake's store")
 def test_queue_ownership_follows_queue_sobject(sf_org_factory):
     running = sf_org_factory({"queues": [{"name": "Social", "sobjects": ["Case"]}]})
     sf = running.client()
@@ -253,6 +261,7 @@ def sf_org_queue(running, name: str) -> str:
     return row[0]
 
 
+@pytest.mark.fake_only(reason="the fake's current version, 62.0, is the last listed")
 def test_versions_from_31_to_current(sf_org):
     sf = sf_org.client(version="31.0")
     assert sf.Contact.create({"LastName": "Old"})["success"]

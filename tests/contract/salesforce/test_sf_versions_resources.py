@@ -23,6 +23,7 @@ KNOWN_LABELS = {
 }
 
 
+@pytest.mark.fake_only(reason="lists up to the fake's current version; real orgs serve later ones")
 def test_versions_are_listed_without_a_session(sf_org):
     answer = sf_org.session().get(f"{sf_org.instance_url}/services/data/")
     assert answer.status_code == 200
@@ -43,7 +44,16 @@ def test_every_listed_version_is_served(sf_org, version):
     assert sf.query(f"SELECT Name FROM Account WHERE Id = '{created['id']}'")["totalSize"] == 1
 
 
-@pytest.mark.parametrize("version", ["30.0", "63.0", "62.5", "sixty"])
+@pytest.mark.parametrize(
+    "version",
+    [
+        "30.0",
+        # Spring '25 brought 63.0: only an org pinned at the fake's current version refuses it.
+        pytest.param("63.0", marks=pytest.mark.fake_only(reason="real orgs serve 63.0 and later")),
+        "62.5",
+        "sixty",
+    ],
+)
 def test_a_version_outside_the_range_is_not_found(sf_org, version):
     token = sf_org.access_token()
     answer = sf_org.session().get(
@@ -54,6 +64,7 @@ def test_a_version_outside_the_range_is_not_found(sf_org, version):
     assert answer.json() == [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}]
 
 
+@pytest.mark.alcmeon_package
 def test_upsert_before_v46_answers_as_it_did(sf_org):
     # Before v46.0: 201 without `created` on insert, 204 on update (api_rest "Upsert a Record Using an
     # External ID").

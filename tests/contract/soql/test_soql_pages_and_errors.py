@@ -15,6 +15,7 @@ def five_thousand(sf_org, bulk_contacts):
     return bulk_contacts(sf_org.org, 5000)
 
 
+@pytest.mark.fake_only(reason="puts 5,000 Contacts straight into the fake's store")
 def test_pages_of_2000_with_a_locator_and_total_size(sf, five_thousand):
     first = sf.query("SELECT Id, LastName FROM Contact ORDER BY LastName")
     assert first["totalSize"] == 5000 and first["done"] is False and len(first["records"]) == 2000
@@ -26,6 +27,7 @@ def test_pages_of_2000_with_a_locator_and_total_size(sf, five_thousand):
     assert third["done"] is True and "nextRecordsUrl" not in third and len(third["records"]) == 1000
 
 
+@pytest.mark.fake_only(reason="puts 5,000 Contacts straight into the fake's store")
 def test_query_all_and_query_all_iter_walk_every_page(sf, five_thousand):
     everything = sf.query_all("SELECT Id FROM Contact")
     assert everything["totalSize"] == 5000 and len({r["Id"] for r in everything["records"]}) == 5000
@@ -33,6 +35,7 @@ def test_query_all_and_query_all_iter_walk_every_page(sf, five_thousand):
     assert len(walked) == 5000 and walked[0] == "Bulk04999" and walked[-1] == "Bulk00000"
 
 
+@pytest.mark.fake_only(reason="puts 5,000 Contacts straight into the fake's store")
 def test_batch_size_header_is_honoured_within_200_to_2000(sf, five_thousand):
     page = sf.query("SELECT Id FROM Contact", headers={"Sforce-Query-Options": "batchSize=500"})
     assert len(page["records"]) == 500 and page["nextRecordsUrl"].endswith("-500")
@@ -44,6 +47,7 @@ def test_batch_size_header_is_honoured_within_200_to_2000(sf, five_thousand):
     assert len(walked) == 5000
 
 
+@pytest.mark.fake_only(reason="puts 5,000 Contacts straight into the fake's store")
 def test_query_all_locators_keep_deleted_rows(sf, sf_org, five_thousand):
     sf.Contact.delete(five_thousand[-1])
     assert sf.query("SELECT Id FROM Contact")["totalSize"] == 4999
@@ -52,6 +56,7 @@ def test_query_all_locators_keep_deleted_rows(sf, sf_org, five_thousand):
     assert len(sf.query_all("SELECT Id FROM Contact", include_deleted=True)["records"]) == 5000
 
 
+@pytest.mark.fake_only(reason="puts 5,000 Contacts into the fake's store and moves its clock")
 def test_bad_and_expired_locators(sf, sf_org, sf_clock, five_thousand):
     first = sf.query("SELECT Id FROM Contact")
     for bad in (
@@ -123,6 +128,7 @@ def test_multi_line_queries_point_at_the_row(sf):
     )
 
 
+@pytest.mark.empty_org
 def test_sosl_contact_search(sf, sf_org):
     account = sf.Account.create({"Name": "Smith Industries"})["id"]
     ada = sf.Contact.create(
@@ -158,6 +164,7 @@ def test_sosl_contact_search(sf, sf_org):
     assert error.value.content[0]["errorCode"] == "MALFORMED_SEARCH"
 
 
+@pytest.mark.fake_only(reason="puts 2,500 Contacts straight into the fake's store")
 def test_query_all_locator_route_and_child_subqueries_on_later_pages(sf, sf_org, bulk_contacts):
     org = sf_org.org
     account = sf.Account.create({"Name": "Acme"})["id"]

@@ -44,6 +44,7 @@ def test_fields_in_selected_order_with_attributes_of_the_request_version(sf_org,
     assert list(result["records"][0]) == ["attributes", "Email", "Id"]
 
 
+@pytest.mark.fake_only(reason="the fake's integration user's name")
 def test_parent_paths_nest_records_or_null(sf, sf_org, people):
     records = sf.query("SELECT LastName, Account.Name, Account.Owner.Name FROM Contact ORDER BY LastName")[
         "records"
@@ -59,6 +60,7 @@ def test_parent_paths_nest_records_or_null(sf, sf_org, people):
     assert acme["Owner"]["attributes"]["type"] == "User" and acme["Owner"]["Name"] == "Integration User"
 
 
+@pytest.mark.fake_only(reason="the fake's integration user's id and name")
 def test_polymorphic_owner_is_typed_name_with_the_real_url(sf, sf_org, people):
     record = sf.query("SELECT Owner.Name, Owner.Type, Contact.Email FROM Case")["records"][0]
     owner_id = sf_org.org.integration_user_id
@@ -70,6 +72,7 @@ def test_polymorphic_owner_is_typed_name_with_the_real_url(sf, sf_org, people):
     assert record["Contact"]["Email"] == "ada@example.com"
 
 
+@pytest.mark.empty_org
 def test_child_subquery_gives_a_result_or_null(sf, people):
     records = sf.query(
         "SELECT Name, (SELECT LastName FROM Contacts WHERE LastName != 'nobody' ORDER BY LastName DESC LIMIT 1) "
@@ -80,6 +83,7 @@ def test_child_subquery_gives_a_result_or_null(sf, people):
     assert records[1]["Name"] == "Globex" and records[1]["Contacts"] is None
 
 
+@pytest.mark.empty_org
 def test_string_filters_ignore_case_and_not_equal_keeps_nulls(sf, people):
     assert sf.query("SELECT Id FROM Contact WHERE lastname = 'LOVELACE'")["totalSize"] == 1
     # `!=` also returns the rows where the field is null (SC 5, NULL).
@@ -89,6 +93,7 @@ def test_string_filters_ignore_case_and_not_equal_keeps_nulls(sf, people):
     assert sf.query("SELECT Id FROM Contact WHERE Account.Name = null")["totalSize"] == 1
 
 
+@pytest.mark.empty_org
 def test_like_wildcards_and_escapes(sf, people):
     assert sf.query("SELECT Id FROM Contact WHERE LastName LIKE 'o\\'b%'")["totalSize"] == 1
     assert sf.query("SELECT Id FROM Contact WHERE LastName LIKE '_ve'")["totalSize"] == 1
@@ -96,6 +101,7 @@ def test_like_wildcards_and_escapes(sf, people):
     assert sf.query("SELECT Id FROM Contact WHERE Title LIKE '50\\%off%'")["totalSize"] == 0
 
 
+@pytest.mark.empty_org
 def test_in_semi_join_and_anti_join(sf, people):
     with_contacts = sf.query("SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact)")[
         "records"
@@ -107,6 +113,7 @@ def test_in_semi_join_and_anti_join(sf, people):
     assert both["totalSize"] == 2
 
 
+@pytest.mark.empty_org
 def test_and_or_need_parentheses(sf, people):
     query = "SELECT Id FROM Contact WHERE LastName = 'Eve' AND Email = null OR Title = 'x'"
     with pytest.raises(SalesforceMalformedRequest) as error:
@@ -122,6 +129,7 @@ def test_and_or_need_parentheses(sf, people):
     assert sf.query(fine)["totalSize"] == 3
 
 
+@pytest.mark.empty_org
 def test_order_by_nulls_limit_and_offset(sf, people):
     first = sf.query("SELECT FirstName FROM Contact ORDER BY FirstName")["records"]
     assert [r["FirstName"] for r in first] == [None, "Ada", "Bob"]
@@ -139,6 +147,7 @@ def test_order_by_nulls_limit_and_offset(sf, people):
     ]
 
 
+@pytest.mark.empty_org
 def test_aggregates(sf, people):
     assert sf.query("SELECT COUNT() FROM Contact") == {"totalSize": 3, "done": True, "records": []}
     assert sf.query("SELECT COUNT() FROM Contact LIMIT 2")["totalSize"] == 2
@@ -159,6 +168,7 @@ def test_aggregates(sf, people):
     assert [r["Industry"] for r in having["records"]] == ["Media"]
 
 
+@pytest.mark.fake_only(reason="the fake's Contact has exactly one custom field")
 def test_fields_function_and_its_limit(sf, people):
     record = sf.query("SELECT FIELDS(ALL) FROM Account ORDER BY Name LIMIT 1")["records"][0]
     assert record["Name"] == "Acme" and record["IsDeleted"] is False and "BillingAddress" in record
@@ -171,6 +181,7 @@ def test_fields_function_and_its_limit(sf, people):
     )
 
 
+@pytest.mark.empty_org
 def test_query_all_includes_the_recycle_bin(sf, people):
     sf.Contact.delete(people["eve"])
     assert sf.query("SELECT Id FROM Contact")["totalSize"] == 2
@@ -180,6 +191,7 @@ def test_query_all_includes_the_recycle_bin(sf, people):
     assert everything["records"][0]["IsDeleted"] is True
 
 
+@pytest.mark.fake_only(reason="moves the fake's clock")
 def test_date_literals_follow_the_clock_and_the_user_time_zone(sf_clock, sf_org, people):
     sf = sf_org.client()
     # 23:30 UTC on 1 March is already 2 March in Paris, the integration user's zone.
@@ -211,6 +223,8 @@ def test_date_literals_follow_the_clock_and_the_user_time_zone(sf_clock, sf_org,
     )
 
 
+@pytest.mark.alcmeon_package
+@pytest.mark.empty_org
 def test_custom_relationships_use_the_r_names(sf):
     account = sf.Account.create({"Name": "Acme"})["id"]
     sf.alcmeon__Conversation__c.create({"alcmeon__scoped_id__c": "wa-1", "alcmeon__Account__c": account})

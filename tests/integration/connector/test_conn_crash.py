@@ -13,6 +13,9 @@ from conn_helpers import clear_org_faults, launch_connector_process, org_fault, 
 from alcsim.simulators.topology.launch import wait_until
 
 ENV, ORG = "brand", "main"
+# More conversations than one claim moves in one collection call (200, connector/engine.py), so the
+# backlog is drained in several calls and a kill can land between them.
+BACKLOG = 230
 
 
 def _routed(rt, index: int) -> dict:
@@ -34,7 +37,7 @@ def test_sigkill_mid_backlog_and_mid_traffic_loses_and_doubles_nothing(
         process.wait(timeout=10)
 
     # A backlog written while no connector runs; a slow org keeps the drain in flight when it is killed.
-    messages = [_routed(rt, i) for i in range(30)]
+    messages = [_routed(rt, i) for i in range(BACKLOG)]
     org_fault(rt, ORG, {"kind": "latency", "path": "alcmeon__Conversation__c", "latency_ms": 250})
     process = launch()
     try:
@@ -46,7 +49,7 @@ def test_sigkill_mid_backlog_and_mid_traffic_loses_and_doubles_nothing(
         written = threading.Event()
 
         def traffic():
-            for i in range(30, 45):
+            for i in range(BACKLOG, BACKLOG + 15):
                 messages.append(_routed(rt, i))
             written.set()
 
@@ -57,7 +60,7 @@ def test_sigkill_mid_backlog_and_mid_traffic_loses_and_doubles_nothing(
         agent = rt.agent_client(ORG)
         for record in first:
             agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Status__c": "CLOSED"})
-        wait_until(lambda: len(messages) >= 36, 30, 0.02, "traffic under way")
+        wait_until(lambda: len(messages) >= BACKLOG + 6, 30, 0.02, "traffic under way")
         kill(process)  # mid-traffic: notifications, callouts and writes in flight
         driver.join(30)
         assert written.is_set()

@@ -231,3 +231,29 @@ def test_each_job_of_a_failed_callout_group_keeps_its_own_error():  # issue 13, 
         assert store.counts() == {"error": 2}
     finally:
         engine.stop()
+
+
+def test_while_a_backlog_fills_claims_take_full_batches():
+    store, claims, lock = Store(), [], threading.Lock()
+
+    def handler(groups):
+        with lock:
+            claims.append(sorted(g[0].payload["n"] for g in groups))
+        return [Outcome.done()] * len(groups)
+
+    engine = _engine(store, handler, batch=5, fill_wait=60.0).start()
+    try:
+        store.enqueue("t", "first", "d-first", {"n": -1})
+        engine.wake()
+        wait_until(lambda: engine.idle() and claims, 10, 0.01, "a first claim")
+        with engine.filling():  # a catch-up adding a backlog page after page
+            for n in range(7):
+                store.enqueue("t", f"k{n}", f"d{n}", {"n": n})
+                engine.wake()
+            wait_until(lambda: len(claims) == 2, 10, 0.01, "a full batch claimed")
+            assert claims[1] == [0, 1, 2, 3, 4]  # five at once, not one by one as they came
+            assert store.counts()["pending"] == 2  # fewer than a batch wait while the backlog fills
+        wait_until(engine.idle, 10, 0.01, "the rest claimed when the catch-up ends")
+        assert claims[2:] == [[5, 6]]
+    finally:
+        engine.stop()

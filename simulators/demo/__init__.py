@@ -1,0 +1,1 @@
+"""Guided demo stories: scripted, narrated, checked walks through each workflow and topology."""
