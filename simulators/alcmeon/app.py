@@ -36,7 +36,7 @@ def openapi_document() -> dict:
 
 
 def create_app(env) -> Flask:
-    app = Flask("alcmeon")
+    app = Flask(__name__)  # a full dotted name: an `alcmeon` folder on sys.path must not capture it
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
     instrument(app, env)
