@@ -210,10 +210,30 @@ class EnvironmentGateway:
 
     def agent_by_email(self, email: str, name: str | None = None) -> int:
         """The active agent account with this e-mail, created when missing (POST /accounts, AR 3.5)."""
+        found = self._active_agent(email)
+        if found is not None:
+            return found
+        try:
+            return int(self.call("POST", "/accounts", json={"email": email, "name": name or email})["id"])
+        except Permanent as exc:
+            # AR 3.5: 400 when the e-mail exists; a callout handled beside this one created it since.
+            error = exc.body.get("error") if isinstance(exc.body, dict) else None
+            if (
+                exc.status != 400
+                or not isinstance(error, dict)
+                or error.get("reason") != "email-already-exists"
+            ):
+                raise
+            found = self._active_agent(email)
+            if found is None:  # the account exists but is inactive: not an agent who may act
+                raise
+            return found
+
+    def _active_agent(self, email: str) -> int | None:
         for account in self.call("GET", "/accounts", params={"is_active": "true"}) or []:
             if account.get("email", "").lower() == email.lower():
                 return int(account["id"])
-        return int(self.call("POST", "/accounts", json={"email": email, "name": name or email})["id"])
+        return None
 
     def send_template(self, channel: str, body: dict) -> dict:
         return self.call("POST", f"/v1/{channel}/send/", json=body)

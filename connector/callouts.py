@@ -11,7 +11,7 @@ from __future__ import annotations
 from alcsim.connector import queue_routes
 from alcsim.connector.engine import Outcome
 from alcsim.connector.jobs import ACTION_JOB, CALLOUT_JOB, PROPAGATE_JOB, conversation_key
-from alcsim.connector.retry import Permanent, Retryable
+from alcsim.connector.retry import CallFailed, Permanent, Retryable
 from alcsim.connector.rules import to_salesforce as sync_rules
 from alcsim.connector.rules.to_alcmeon import (
     ACCOUNT,
@@ -80,8 +80,7 @@ class CalloutHandler:
                 did.append(f"routed to team {team}")
         if closed_in_salesforce(changes) and conversation.get("status") == "open":
             agent = self._agent_for(org_gw, env_gw, callout.get("user_id"))
-            env_gw.close_conversation(conversation["id"], agent)
-            did.append("closed")
+            did.append(close_once(env_gw, conversation["id"], agent))
         return ", ".join(did)
 
     def match(self, env: str, conversation: dict, party_id: str | None) -> str:
@@ -189,3 +188,19 @@ class PropagateHandler:
 def register(connector) -> None:
     connector.dispatcher.register(CALLOUT_JOB, CalloutHandler(connector))
     connector.dispatcher.register(PROPAGATE_JOB, PropagateHandler(connector))
+
+
+def close_once(env_gw, conversation_id: int, agent: int) -> str:
+    """Close a conversation read as open; someone closing it in Alcméon meanwhile (409 conversation-closed)
+    leaves it as the Case asked, so that is done, not a sync error."""
+    try:
+        env_gw.close_conversation(conversation_id, agent)
+    except CallFailed as exc:
+        if (
+            exc.status == 409
+            and isinstance(exc.body, dict)
+            and exc.body.get("error") == "conversation-closed"
+        ):
+            return "already closed in Alcméon"
+        raise
+    return "closed"

@@ -28,9 +28,8 @@ class ConversationReader:
         self._lock = threading.Lock()
         self._scanning = threading.Lock()
         self._known_below = 0  # every conversation with a smaller id is indexed (0: none yet)
-        self._bottom = False  # the list was read down to its first conversation
         self._earlier: dict[tuple[int, int], list[tuple[int, str]]] = {}
-        self.pages_read = 0
+        self.pages_read = 0  # list pages asked for (the tests count them)
 
     # -- current views ------------------------------------------------------------------------------
     def views(self, ids: set[int]) -> dict[int, dict]:
@@ -51,13 +50,18 @@ class ConversationReader:
         rows: list[dict] = []
         while before > low:
             limit = min(PAGE, before - low)
-            page = self.gateway.conversations_page(before, limit)
-            self.pages_read += 1
+            page = self._page(before, limit)
             rows += page
             if len(page) < limit or not page:
                 break
             before = page[-1]["id"]
         return [row for row in rows if row["id"] >= low]
+
+    def _page(self, before: int, limit: int) -> list[dict]:
+        page = self.gateway.conversations_page(before, limit)
+        with self._lock:
+            self.pages_read += 1
+        return page
 
     # -- earlier conversations of a user (SYNC-05) ----------------------------------------------------
     def earlier(
@@ -69,7 +73,7 @@ class ConversationReader:
         if not wanted:
             return {}
         top = max(current for _, _, current in wanted)
-        budget = max(1, len(wanted) // 2)
+        budget = len(wanted) // 2  # a lone user (live traffic) is read alone unless all is indexed
         with self._scanning:  # one scan at a time: a second claim finds the part the first one read
             with self._lock:
                 unknown = top - self._known_below
@@ -95,8 +99,7 @@ class ConversationReader:
             limit = min(PAGE, before - low) if low else PAGE
             if limit <= 0:
                 break
-            page = self.gateway.conversations_page(before, limit)
-            self.pages_read += 1
+            page = self._page(before, limit)
             rows += page
             if len(page) < limit or not page:
                 low = low or 1  # the first conversation was reached

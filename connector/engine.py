@@ -136,7 +136,7 @@ class Engine:
             filling = self._filling > 0
         if not filling or time.monotonic() - self._last_claim >= self.settings.fill_wait:
             return False
-        return self.store.ready_count(self.settings.batch) < self.settings.batch
+        return self.store.pending_count(self.settings.batch) < self.settings.batch
 
     def _park_unhandled(self) -> None:
         """Parked jobs come back when a handler for their type exists (after an upgrade and restart)."""

@@ -222,13 +222,13 @@ class Connector:
         gateway = self._environments[env]
         cursor_name, prefix = f"actions:{env}", f"action:{env}:"
         added, held = 0, False
+        cursor = self.store.advance_contiguous(cursor_name, prefix)
         with contextlib.ExitStack() as filling:
             while True:
-                cursor = self.store.advance_contiguous(cursor_name, prefix)
                 actions = gateway.actions_after(cursor)
                 ids = self.receive_actions(env, [(int(a["id"]), a) for a in actions]) if actions else []
                 added += sum(1 for job_id in ids if job_id)
-                self.store.advance_contiguous(cursor_name, prefix)
+                cursor = self.store.advance_contiguous(cursor_name, prefix)
                 if len(actions) < ACTIONS_PAGE:  # fewer than a page means we reached the end
                     return added
                 if added and not held:

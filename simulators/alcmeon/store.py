@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS tasks (
     id INTEGER PRIMARY KEY, conversation_id INTEGER, message_id INTEGER, state TEXT, team_id INTEGER,
     assignee_id INTEGER, tags TEXT DEFAULT '[]');
+CREATE INDEX IF NOT EXISTS tasks_by_conversation ON tasks (conversation_id);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id);
 CREATE TABLE IF NOT EXISTS actions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id INTEGER, type TEXT, created_at REAL, body TEXT);
 CREATE TABLE IF NOT EXISTS deliveries (

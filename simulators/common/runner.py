@@ -133,6 +133,9 @@ class _Workers(threadpool.ThreadPool):
         super().stop(timeout)
 
 
+KEEP_ALIVE_CONNECTIONS = 256  # idle keep-alive connections a server holds (cheroot's default: 10)
+
+
 class _Server(wsgi.Server):
     """cheroot's server with SO_REUSEADDR on every listening socket, an OS-chosen port included.
 
@@ -143,6 +146,9 @@ class _Server(wsgi.Server):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.requests = _Workers(self, min=self.requests.min, max=self.requests.max)
+        # cheroot keeps 10 idle keep-alive connections and closes every further one after its answer, so a
+        # client pool larger than that pays a TLS handshake per request; a real org keeps them open.
+        self.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
 
     @classmethod
     def prepare_socket(cls, bind_addr, family, type, proto, nodelay, ssl_adapter, reuse_port=False):  # noqa: A002

@@ -1,36 +1,25 @@
 """Started topologies kept per test process and put back in their seeded state between scenarios."""
 
 # Starting a topology (every org's routes and schema, each environment, the connector) cost most of a
-# scenario's time. A scenario that passed leaves its topology here; the next scenario on the same
-# topology gets it back only after everything it held was returned to what a fresh start gives:
-# nothing in flight (notifications, package callouts, connector jobs), every fake's admin reset (the
-# orgs' and environments' stores, sessions, API usage, rate limits), the fault rules and journals the
-# reset keeps cleared, agents' Omni-Channel presence back to offline (kept in memory, outside the
-# reset), the shared clock back to real time, the environments' settings written again and a new
-# connector (a new in-memory queue and store) on the published URL. A scenario that failed takes its
-# topology down with it, so nothing it left half-done reaches another scenario.
+# scenario's time. A scenario that passed leaves its topology here, its connector stopped once nothing
+# is in flight (notifications, package callouts, connector jobs). The next scenario on the same topology
+# gets it back only after everything was returned to what a fresh start gives: every fake's admin reset
+# (the orgs' and environments' stores, sessions, API usage, rate limits), the fault rules and journals
+# the reset keeps, agents' Omni-Channel presence back to offline (kept in memory, outside the reset),
+# each environment's store as the start left it (its snapshot, org-linking settings included), the
+# shared clock back to real time, and a new connector (a new in-memory queue and store) on the published
+# URL. A scenario that failed takes its topology down with it: nothing it left half-done reaches another.
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from alcsim.simulators.common.clock import Clock
 from alcsim.simulators.topology.files import load, scenario_path
-from alcsim.simulators.topology.launch import RunningTopology, apply_settings, start_topology
+from alcsim.simulators.topology.launch import RunningTopology, start_topology
 
 SETTLE_SECONDS = 10.0  # a topology still busy after this long is stopped instead of reused
-OUTCOME = pytest.StashKey[bool]()  # False once any phase of the scenario failed (conftest.py records it)
-
-
-def record_outcome(item, report) -> None:
-    if report.failed:
-        item.stash[OUTCOME] = False
-
-
-def scenario_passed(item) -> bool:
-    return item.stash.get(OUTCOME, True)
+FRESH = "acceptance-fresh-start"
 
 
 class TopologyPool:
@@ -53,9 +42,17 @@ class TopologyPool:
             self.reused += 1
             return fresh
         self.started += 1
-        return start_topology(load(scenario_path(name)).with_free_ports(), Clock())
+        return snapshot(start_topology(load(scenario_path(name)).with_free_ports(), Clock()))
 
     def give_back(self, rt: RunningTopology, name: str, reusable: bool) -> None:
+        """Keep the topology, its connector stopped once nothing is in flight (a waiting topology does no
+        background work), or stop it if the scenario failed or the topology does not settle."""
+        if reusable:
+            try:
+                rt.wait_idle(SETTLE_SECONDS)  # nothing queued for the connector that is about to go
+                rt.stop_connector()
+            except Exception:  # noqa: BLE001  (never reused then)
+                reusable = False
         if reusable:
             self.idle.setdefault(name, []).append(rt)
         else:
@@ -75,21 +72,38 @@ def stop_quietly(rt: RunningTopology) -> None:
         pass
 
 
-def _org_admin(rt: RunningTopology, org: str):
-    running = rt.org(org)
-    session = running.session()
-    session.headers["Authorization"] = f"Bearer {running.access_token()}"
-    return session, f"{running.instance_url}/_sim"
+def _login(session, running) -> None:
+    """The integration user's session on `session`, as RunningOrg.access_token logs in (client credentials)."""
+    answer = session.post(
+        running.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": running.app.client_id,
+            "client_secret": running.app.client_secret,
+        },
+        timeout=30,
+    )
+    answer.raise_for_status()
+    session.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+
+def snapshot(rt: RunningTopology) -> RunningTopology:
+    """Keep each environment's state as the start left it: its seeds and the org-linking settings."""
+    for handle in rt.envs.values():
+        handle.session.post(f"{handle.url}/_sim/snapshots/{FRESH}", timeout=30).raise_for_status()
+    return rt
 
 
 def reset(used: RunningTopology) -> RunningTopology:
-    """The same running fakes, in the state a fresh start gives them, under a new connector."""
-    used.wait_idle(SETTLE_SECONDS)  # nothing queued for the connector that is about to go
-    used.stop_connector()
+    """The same running fakes (their connector stopped by give_back), in the state a fresh start gives
+    them, under a new connector."""
+    clock = used.clock
+    clock.unfreeze()
+    clock.set(datetime.now(UTC))  # real time first, as a fresh Clock: what the resets create is dated now
     for name, running in used.orgs.items():
-        session, admin = _org_admin(used, name)
-        session.post(f"{admin}/reset", timeout=30).raise_for_status()
-        session, admin = _org_admin(used, name)  # the reset ended every session, this one's too
+        session, admin = running.session(), f"{running.instance_url}/_sim"
+        _login(session, running)
+        # Kept in memory, outside what the admin reset clears: fault rules, the journal, Omni presence.
         session.delete(f"{admin}/faults", timeout=30).raise_for_status()
         session.delete(f"{admin}/journal", timeout=30).raise_for_status()
         for user in running.org.config.users if used.topology.org(name).omni_routing else []:
@@ -97,11 +111,14 @@ def reset(used: RunningTopology) -> RunningTopology:
                 f"{admin}/omni/presence", json={"username": user.username, "status": "Offline"}, timeout=30
             )
             answer.raise_for_status()
+        # The org's records, sessions and API usage: the store made again as at the org's first start.
+        session.post(f"{admin}/reset", timeout=30).raise_for_status()
     for handle in used.envs.values():
+        # The reset clears what lives in memory (rate limits, journal, faults); the snapshot then gives the
+        # store back as the start left it, org-linking settings included (launch.apply_settings wrote them).
         handle.session.post(f"{handle.url}/_sim/reset", timeout=30).raise_for_status()
-    clock = used.clock
-    clock.unfreeze()
-    clock.set(datetime.now(UTC))  # back to real time, as the fresh Clock of a fresh start
+        answer = handle.session.post(f"{handle.url}/_sim/snapshots/{FRESH}/restore", timeout=30)
+        answer.raise_for_status()
     fresh = RunningTopology(
         used.topology,
         clock,
@@ -110,6 +127,5 @@ def reset(used: RunningTopology) -> RunningTopology:
         envs=used.envs,
         ca_bundle=used.ca_bundle,
     )
-    apply_settings(fresh)
     fresh.start_connector()
     return fresh

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from acc_pool import TopologyPool, scenario_passed
-from acc_world import TIMEOUT, World
+from acc_outcome import scenario_passed
+from acc_pool import TopologyPool
+from acc_world import POLL, TIMEOUT, World
 from pytest_bdd import given, parsers, then, when
 
 from alcsim.simulators.common.clock import Clock
@@ -59,7 +60,7 @@ def customer_writes_with_app_id(world: World, customer: str, text: str, account:
 @given(re(WHO + r" writes again after (?P<hours>\d+) hours of silence"))
 @when(re(WHO + r" writes again after (?P<hours>\d+) hours of silence"))
 def customer_writes_after_silence(world: World, customer: str, hours: str):
-    world.clock.advance(hours=int(hours))
+    world.advance(hours=int(hours))
     world.writes(customer, world.customer(customer).account, "Me again")
 
 
@@ -89,7 +90,7 @@ def route_message(world: World, customer: str, team: str):
         known.env,
         "POST",
         f"/tasks/{known.last['task_id']}/route",
-        json={"team_id": world.rt.team_id(known.env, team)},
+        json={"team_id": world.team_id(known.env, team)},
     )
 
 
@@ -127,15 +128,15 @@ def settle(world: World):
 @then(re(WHO + r'\'s conversation is in the "(?P<team>[^"]+)" team in Alcméon'))
 def conversation_in_team(world: World, customer: str, team: str):
     known = world.customer(customer)
-    team_id = world.rt.team_id(known.env, team)
+    team_id = world.team_id(known.env, team)
     wait_until(
-        lambda: world.conversation(customer)["team_id"] == team_id, TIMEOUT, 0.05, f"{customer} in {team}"
+        lambda: world.conversation(customer)["team_id"] == team_id, TIMEOUT, POLL, f"{customer} in {team}"
     )
 
 
 @then(re(WHO + r"'s conversation is closed in Alcméon"))
 def conversation_closed(world: World, customer: str):
-    wait_until(lambda: world.conversation(customer)["status"] == "closed", TIMEOUT, 0.05, "the close")
+    wait_until(lambda: world.conversation(customer)["status"] == "closed", TIMEOUT, POLL, "the close")
 
 
 @then(re(WHO + r"'s conversation is still open in Alcméon"))
@@ -151,7 +152,7 @@ def matched_in_alcmeon(world: World, customer: str, contact: str):
     wait_until(
         lambda: (world.social_user(customer)["crm_contact_id"] or "")[:15] == party[:15],
         TIMEOUT,
-        0.05,
+        POLL,
         f"{customer} matched to {contact}",
     )
 
@@ -185,7 +186,7 @@ def customer_receives(world: World, customer: str, text: str):
             for a in actions
         )
 
-    wait_until(delivered, TIMEOUT, 0.05, f"{text!r} sent to {customer}")
+    wait_until(delivered, TIMEOUT, POLL, f"{text!r} sent to {customer}")
 
 
 @then(re(WHO + r"'s new message starts a new conversation"))

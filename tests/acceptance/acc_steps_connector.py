@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from acc_steps_alcmeon import WHO, re
-from acc_world import TIMEOUT, World
+from acc_world import POLL, TIMEOUT, World
 from pytest_bdd import given, then, when
 
 from alcsim.simulators.common.waiting import wait_until
@@ -127,20 +127,20 @@ def activities_empty(world: World):
 @given(re(r'the administrator turns off the sync switch of "(?P<account>[^"]+)"'))
 def switch_off(world: World, account: str):
     env, _ = world.env_of_account(account)
-    account_id = world.rt.account_id(env, account)
+    account_id = world.account_id(env, account)
     link = next(
         lk for lk in world.ext(env, "GET", "/salesforce")["links"] if lk["social_account_id"] == account_id
     )
     world.ext(
         env, "PUT", f"/salesforce/links/{account_id}", json={"org_id": link["org_id"], "enabled": False}
     )
-    world.rt.admin("POST", "/settings/refresh").raise_for_status()
+    world.admin("POST", "/settings/refresh").raise_for_status()
 
 
 @when(re(r'the administrator links "(?P<account>[^"]+)" to the ' + ORG + r" org"))
 def link_elsewhere(world: World, account: str, org: str):
     env, _ = world.env_of_account(account)
-    account_id = world.rt.account_id(env, account)
+    account_id = world.account_id(env, account)
     org_id = world.rt.connector.org(org).organization_id
     world.seen["link"] = world.rt.env(env).ext(
         "PUT", f"/salesforce/links/{account_id}", json={"org_id": org_id, "enabled": True}
@@ -154,10 +154,7 @@ def link_refused(world: World):
 
 
 def _org_admin(world: World, org: str, method: str, path: str, **kwargs):
-    running = world.rt.org(org)
-    session = running.session()
-    session.headers["Authorization"] = f"Bearer {running.access_token()}"
-    answer = session.request(method, f"{running.instance_url}/_sim{path}", **kwargs)
+    answer = world.org_admin(org).request(method, f"{world.rt.org(org).instance_url}/_sim{path}", **kwargs)
     assert answer.status_code < 300, answer.text
     return answer
 
@@ -186,7 +183,7 @@ def org_accepts(world: World, org: str):
 
 
 def _errors(world: World) -> list[dict]:
-    return world.rt.admin("GET", "/sync-errors").json()
+    return world.admin("GET", "/sync-errors").json()
 
 
 def _error_of(world: World, customer: str) -> dict:
@@ -194,7 +191,7 @@ def _error_of(world: World, customer: str) -> dict:
     return wait_until(
         lambda: next((e for e in _errors(world) if e["scoped_id"] == scoped), None),
         TIMEOUT,
-        0.05,
+        POLL,
         f"a sync error for {customer}",
     )
 
@@ -212,25 +209,25 @@ def errors_pending(world: World, org: str, count: str):
     world.settle()
 
     def pending():
-        return next(o["errors_pending"] for o in world.rt.admin("GET", "/orgs").json() if o["name"] == org)
+        return next(o["errors_pending"] for o in world.admin("GET", "/orgs").json() if o["name"] == org)
 
-    wait_until(lambda: pending() == int(count), TIMEOUT, 0.05, f"{count} errors pending in {org}")
+    wait_until(lambda: pending() == int(count), TIMEOUT, POLL, f"{count} errors pending in {org}")
 
 
 @when(re(r"the administrator retries " + WHO + r"'s error"))
 def retry_one(world: World, customer: str):
-    world.rt.admin("POST", f"/sync-errors/{_error_of(world, customer)['id']}/retry").raise_for_status()
+    world.admin("POST", f"/sync-errors/{_error_of(world, customer)['id']}/retry").raise_for_status()
 
 
 @when(re(r"the administrator ignores " + WHO + r"'s error"))
 def ignore_one(world: World, customer: str):
-    answer = world.rt.admin("POST", f"/sync-errors/{_error_of(world, customer)['id']}/ignore")
+    answer = world.admin("POST", f"/sync-errors/{_error_of(world, customer)['id']}/ignore")
     assert answer.status_code == 200 and answer.json()["state"] == "ignored", answer.text
 
 
 @when(re(r"the administrator retries every error of the " + ORG + r" org"))
 def retry_all(world: World, org: str):
-    world.rt.admin("POST", f"/orgs/{org}/sync-errors/retry").raise_for_status()
+    world.admin("POST", f"/orgs/{org}/sync-errors/retry").raise_for_status()
 
 
 @given(
@@ -242,7 +239,5 @@ def retry_all(world: World, org: str):
 )
 def queue_route(world: World, queue: str, org: str, team: str):
     env = world.only_env()
-    answer = world.rt.admin(
-        "PUT", "/queue-routes", json={"env": env, "org": org, "queue": queue, "team": team}
-    )
+    answer = world.admin("PUT", "/queue-routes", json={"env": env, "org": org, "queue": queue, "team": team})
     assert answer.status_code == 200, answer.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from acc_steps_alcmeon import WHO, re
-from acc_world import TIMEOUT, World
+from acc_world import POLL, TIMEOUT, World
 from pytest_bdd import given, then, when
 
 from alcsim.simulators.common.waiting import wait_until
@@ -62,10 +62,8 @@ def agent_in_queue(world: World, org: str, queue: str):
 @when(re(r"the Salesforce agent of the " + ORG + r' org is "(?P<status>Available|Offline)" in Omni-Channel'))
 def agent_presence(world: World, org: str, status: str):
     running = world.rt.org(org)
-    session = running.session()
-    session.headers["Authorization"] = f"Bearer {running.access_token()}"
     username = running.org.config.users[1].username
-    answer = session.post(
+    answer = world.org_admin(org).post(
         f"{running.instance_url}/_sim/omni/presence", json={"username": username, "status": status}
     )
     assert answer.status_code == 200, answer.text
@@ -84,14 +82,14 @@ def agent_links_contact(world: World, customer: str, name: str):
     org = world.contact_org[name]
     person = world.topology.org(org).person_accounts
     field = "alcmeon__Account__c" if person else "alcmeon__Contact__c"
-    world.rt.agent_client(org).alcmeon__Conversation__c.update(record["Id"], {field: world.contacts[name]})
+    world.agent_client(org).alcmeon__Conversation__c.update(record["Id"], {field: world.contacts[name]})
 
 
 @when(re(r"a Salesforce agent assigns " + WHO + r'\'s conversation record to the "(?P<queue>\w+)" queue'))
 def agent_assigns_queue(world: World, customer: str, queue: str):
     org = world.record_org(customer)
     record = world.record(customer, org)
-    world.rt.agent_client(org).alcmeon__Conversation__c.update(
+    world.agent_client(org).alcmeon__Conversation__c.update(
         record["Id"], {"OwnerId": world.queue_id(org, queue)}
     )
 
@@ -113,20 +111,20 @@ def agent_assigns_unmapped(world: World, customer: str):
 def agent_moves_case(world: World, customer: str, queue: str):
     org = world.record_org(customer)
     case_id = world.case_of(customer, org)
-    world.rt.agent_client(org).Case.update(case_id, {"OwnerId": world.queue_id(org, queue)})
+    world.agent_client(org).Case.update(case_id, {"OwnerId": world.queue_id(org, queue)})
 
 
 @when(re(r"a Salesforce agent closes " + WHO + r"'s conversation record"))
 def agent_closes_record(world: World, customer: str):
     org = world.record_org(customer)
     record = world.record(customer, org)
-    world.rt.agent_client(org).alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Status__c": "CLOSED"})
+    world.agent_client(org).alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Status__c": "CLOSED"})
 
 
 @when(re(r"the Salesforce agent closes " + WHO + r"'s Case"))
 def agent_closes_case(world: World, customer: str):
     org = world.record_org(customer)
-    world.rt.agent_client(org).Case.update(world.case_of(customer, org), {"Status": "Closed"})
+    world.agent_client(org).Case.update(world.case_of(customer, org), {"Status": "Closed"})
 
 
 # -- what the org holds -----------------------------------------------------------------------------
@@ -146,7 +144,7 @@ def not_synced(world: World, customer: str):
     world.settle()
     scoped = world.customer(customer).scoped_ids
     for org in world.topology.orgs:
-        assert not [r for r in world.rt.conversations(org.name) if r["alcmeon__scoped_id__c"] in scoped], (
+        assert not [r for r in world.conversations(org.name) if r["alcmeon__scoped_id__c"] in scoped], (
             org.name
         )
 
@@ -154,7 +152,7 @@ def not_synced(world: World, customer: str):
 @then(re(r"the " + ORG + r" org holds (?P<count>\d+) conversation records?"))
 def org_holds(world: World, org: str, count: str):
     world.settle()
-    records = world.rt.conversations(org)
+    records = world.conversations(org)
     scoped = [r["alcmeon__scoped_id__c"] for r in records]
     assert len(scoped) == len(set(scoped)), f"duplicate records: {scoped}"
     assert len(records) == int(count), records
@@ -168,7 +166,7 @@ def history_records(world: World, customer: str, count: str, org: str):
     ids = world.customer(customer).scoped_ids
     mine = {
         r["alcmeon__scoped_id__c"]: r["alcmeon__Status__c"]
-        for r in world.rt.conversations(org)
+        for r in world.conversations(org)
         if r["alcmeon__scoped_id__c"] in ids
     }
     assert len(mine) == int(count), mine
@@ -210,10 +208,10 @@ def all_records_link(world: World, customer: str, kind: str, name: str):
     ids = world.customer(customer).scoped_ids
 
     def linked():
-        rows = [r for r in world.rt.conversations(org) if r["alcmeon__scoped_id__c"] in ids]
+        rows = [r for r in world.conversations(org) if r["alcmeon__scoped_id__c"] in ids]
         return len(rows) == len(ids) and all(r[field] == party for r in rows)
 
-    wait_until(linked, TIMEOUT, 0.05, f"every record of {customer} linked to {name}")
+    wait_until(linked, TIMEOUT, POLL, f"every record of {customer} linked to {name}")
 
 
 @then(re(WHO + r"'s conversation record carries \"(?P<text>[^\"]+)\" in its channel data"))
@@ -237,7 +235,7 @@ def case_assigned(world: World, customer: str, org: str):
     agent = world.agent_user(org)["Id"]
     case_id = world.case_of(customer, org)
     wait_until(
-        lambda: world.admin_client(org).Case.get(case_id)["OwnerId"] == agent, TIMEOUT, 0.05, "Omni routing"
+        lambda: world.admin_client(org).Case.get(case_id)["OwnerId"] == agent, TIMEOUT, POLL, "Omni routing"
     )
 
 
@@ -263,7 +261,7 @@ def case_links_contact(world: World, customer: str, name: str):
     wait_until(
         lambda: world.admin_client(org).Case.get(case_id)["ContactId"] == world.contacts[name],
         TIMEOUT,
-        0.05,
+        POLL,
         "the Case's Contact",
     )
 
@@ -279,4 +277,4 @@ def related_list(world: World, name: str, count: str):
         related = row.get("alcmeon__Conversations__r") or {"records": []}
         return len(related["records"]) == int(count)
 
-    wait_until(listed, TIMEOUT, 0.05, f"{count} conversations under {name}")
+    wait_until(listed, TIMEOUT, POLL, f"{count} conversations under {name}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from acc_steps_alcmeon import WHO, re
-from acc_world import TIMEOUT, World
+from acc_world import POLL, TIMEOUT, World
 from pytest_bdd import given, then, when
 from simple_salesforce.exceptions import SalesforceError
 
@@ -164,7 +164,7 @@ def template(world: World, channel: str, name: str, account: str):
                 "body": "Your order {{1}} is ready",
                 "language": "en",
                 "category": "utility",
-                "account_id": world.rt.account_id(env, account),
+                "account_id": world.account_id(env, account),
             }
         ]
     }
@@ -194,11 +194,11 @@ def case_with_engagement(
 ):
     known = world.customers.get(customer) or world.person(customer, account)
     env, _ = world.env_of_account(account)
-    agent = world.rt.agent_client(org)
+    agent = world.agent_client(org)
     case_id = agent.Case.create({"Subject": f"Follow-up for {customer}", "Origin": channel})["id"]
     values = {
         "alcmeon__Case__c": case_id,
-        "alcmeon__Sender_Id__c": str(world.rt.account_id(env, account)),
+        "alcmeon__Sender_Id__c": str(world.account_id(env, account)),
         "alcmeon__Recipient_Id__c": f"+{known.user_id}",
         "alcmeon__Channel__c": channel,
         "alcmeon__Template_Id__c": str(world.seen.get("templates", {}).get(template, 1)),
@@ -261,7 +261,7 @@ def widget_mode(world: World, customer: str, mode: str):
         answer = _widget(world, org, case_id)
         return answer.status_code == 200 and answer.json()["mode"] == mode and answer.json()
 
-    view = wait_until(shown, TIMEOUT, 0.1, f"the widget in {mode} mode")
+    view = wait_until(shown, TIMEOUT, POLL, f"the widget in {mode} mode")
     if mode == "conversation":
         assert view["conversation"]["scoped_id"] == world.customers[customer].last["scoped_id"], view
 
@@ -297,6 +297,6 @@ def second_engagement(world: World, customer: str):
             "alcmeon__Template_Id__c",
         )
     }
-    second = getattr(world.rt.agent_client(org), ENGAGEMENT).create(values)["id"]
+    second = getattr(world.agent_client(org), ENGAGEMENT).create(values)["id"]
     world.seen["engagement"] = (org, case_id, second)
     send_engagement(world, None)

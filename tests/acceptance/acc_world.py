@@ -11,12 +11,15 @@ import hmac
 import zlib
 from dataclasses import dataclass, field
 
+from simple_salesforce import format_soql
+
 from alcsim.connector.widget.backend import widget_signature
 from alcsim.simulators.common.waiting import wait_until
 from alcsim.simulators.salesforce.running import trusting_session
 from alcsim.simulators.topology.launch import RunningTopology
 
 TIMEOUT = 20.0
+POLL = 0.02  # seconds between two looks at a condition: each look is one cheap read on a kept session
 PHONE_CHANNELS = {"whatsapp": "336", "kakaotalk": "8210"}  # AR 2.3: phone-number ids without '+'
 
 
@@ -59,6 +62,11 @@ class World:
     contacts: dict[str, str] = field(default_factory=dict)  # display name -> Salesforce id
     contact_org: dict[str, str] = field(default_factory=dict)
     seen: dict[str, object] = field(default_factory=dict)  # last answers, by what they answer
+    # Kept for the scenario, as a real client keeps its session and connection, instead of a login and a
+    # TLS handshake per read: each org's clients and admin sessions, the connector's sessions, and ids.
+    clients: dict[str, object] = field(default_factory=dict)
+    sessions: dict[str, object] = field(default_factory=dict)
+    known_ids: dict[tuple, object] = field(default_factory=dict)
 
     # -- topology -----------------------------------------------------------------------------------
     def start(self, name: str) -> RunningTopology:
@@ -105,7 +113,7 @@ class World:
         if known is None or known.account != account:
             env, channel = self.env_of_account(account)
             known = Customer(
-                name, env, account, self.rt.account_id(env, account), channel, user_id_for(name, channel)
+                name, env, account, self.account_id(env, account), channel, user_id_for(name, channel)
             )
             self.customers[name] = known
         return known
@@ -130,8 +138,20 @@ class World:
         answer.raise_for_status()
         return answer.json()
 
+    def _known(self, key: tuple, look_up):
+        """Ids that do not change during a scenario (seeded accounts, teams, agents), read once."""
+        if key not in self.known_ids:
+            self.known_ids[key] = look_up()
+        return self.known_ids[key]
+
+    def account_id(self, env: str, account: str) -> int:
+        return self._known(("account", env, account), lambda: self.rt.account_id(env, account))
+
+    def team_id(self, env: str, team: str) -> int:
+        return self._known(("team", env, team), lambda: self.rt.team_id(env, team))
+
     def alcmeon_agent(self, env: str) -> int:
-        return self.rt.agent_id(env)
+        return self._known(("alcmeon agent", env), lambda: self.rt.agent_id(env))
 
     def ext(self, env: str, method: str, path: str, **kwargs):
         answer = self.rt.env(env).ext(method, path, **kwargs)
@@ -139,34 +159,85 @@ class World:
         return answer.json()
 
     # -- orgs ---------------------------------------------------------------------------------------
+    def advance(self, **delta: float) -> None:
+        """Move the topology's shared clock; sessions older than their timeout end with it."""
+        self.clock.advance(**delta)
+        self.clients.clear()
+        self.sessions.clear()
+
     def admin_client(self, org: str):
-        return self.rt.org(org).client()
+        """simple-salesforce as the integration user: one login per org and scenario, its session kept
+        (and its connection) as a real client keeps them, instead of a login per read."""
+        if org not in self.clients:
+            self.clients[org] = self.rt.org(org).client()
+        return self.clients[org]
+
+    def agent_client(self, org: str):
+        """simple-salesforce as the org's agent user, whose changes the package reports (one login)."""
+        if ("agent", org) not in self.clients:
+            self.clients[("agent", org)] = self.rt.agent_client(org)
+        return self.clients[("agent", org)]
+
+    def org_admin(self, org: str):
+        """A session on the org's simulator routes (/_sim), as its integration user."""
+        if ("org", org) not in self.sessions:
+            running = self.rt.org(org)
+            session = running.session()
+            session.headers["Authorization"] = f"Bearer {running.access_token()}"
+            self.sessions[("org", org)] = session
+        return self.sessions[("org", org)]
+
+    def conversations(self, org: str, where: str = "") -> list[dict]:
+        """The org's conversation records, oldest first (the fields RunningTopology.conversations reads)."""
+        version = tuple(int(p) for p in self.topology.org(org).package_version.split("."))
+        soql = (
+            "SELECT Id, OwnerId, alcmeon__scoped_id__c, alcmeon__Status__c, alcmeon__To_SF_Queue_Id__c,"
+            " alcmeon__Contact__c, alcmeon__Account__c, alcmeon__Social_media_type__c, alcmeon__User_name__c"
+            + (", alcmeon__Channel_specific_user_data__c" if version >= (5, 31) else "")
+            + f" FROM alcmeon__Conversation__c {where} ORDER BY CreatedDate, Id"
+        )
+        return self.admin_client(org).query_all(soql)["records"]
+
+    def org_record(self, org: str, scoped_id: str) -> dict | None:
+        rows = self.conversations(org, format_soql("WHERE alcmeon__scoped_id__c = {}", scoped_id))
+        return rows[0] if rows else None
 
     def queue_id(self, org: str, developer_name: str) -> str:
+        if (org, developer_name) in self.known_ids:
+            return self.known_ids[(org, developer_name)]
         rows = self.admin_client(org).query(
             f"SELECT Id FROM Group WHERE Type = 'Queue' AND DeveloperName = '{developer_name}'"
         )["records"]
         assert rows, f"org {org} has no queue {developer_name}"
+        self.known_ids[(org, developer_name)] = rows[0]["Id"]
         return rows[0]["Id"]
 
     def agent_user(self, org: str) -> dict:
-        username = self.rt.org(org).org.config.users[1].username
-        return self.admin_client(org).query(
-            f"SELECT Id, Email, Name FROM User WHERE Username = '{username}'"
-        )["records"][0]
+        if ("agent", org) not in self.known_ids:
+            username = self.rt.org(org).org.config.users[1].username
+            self.known_ids[("agent", org)] = self.admin_client(org).query(
+                format_soql("SELECT Id, Email, Name FROM User WHERE Username = {}", username)
+            )["records"][0]
+        return self.known_ids[("agent", org)]
 
     def record_org(self, name: str) -> str:
         """The org that holds the customer's latest conversation record (waiting for it)."""
         scoped = self.customer(name).last["scoped_id"]
 
         def where():
-            return next((o.name for o in self.topology.orgs if self.rt.record(o.name, scoped)), None)
+            return next((o.name for o in self.topology.orgs if self.org_record(o.name, scoped)), None)
 
-        return wait_until(where, TIMEOUT, 0.05, f"{name}'s conversation record in an org")
+        return wait_until(where, TIMEOUT, POLL, f"{name}'s conversation record in an org")
 
     def record(self, name: str, org: str | None = None, check=lambda r: True) -> dict:
         org = org or self.record_org(name)
-        return self.rt.wait_for_record(org, self.customer(name).last["scoped_id"], check, TIMEOUT)
+        scoped = self.customer(name).last["scoped_id"]
+
+        def found():
+            row = self.org_record(org, scoped)
+            return row if row and check(row) else None
+
+        return wait_until(found, TIMEOUT, POLL, f"record {scoped} in org {org}")
 
     def full_record(self, org: str, record_id: str) -> dict:
         return self.admin_client(org).alcmeon__Conversation__c.get(record_id)
@@ -177,7 +248,7 @@ class World:
         return wait_until(
             lambda: self.full_record(org, record["Id"]).get("alcmeon__Case__c"),
             TIMEOUT,
-            0.05,
+            POLL,
             f"a Case for {name}",
         )
 
@@ -187,26 +258,36 @@ class World:
 
         def quiet() -> bool:
             self.rt.wait_idle(TIMEOUT)
-            jobs = self.rt.admin("GET", "/health").json().get("jobs", {})
+            jobs = self.admin("GET", "/health").json().get("jobs", {})
             if jobs.get("pending") or jobs.get("running"):
                 return False
-            for running in self.rt.orgs.values():
-                session = running.session()
-                session.headers["Authorization"] = f"Bearer {running.access_token()}"
-                callouts = session.get(f"{running.instance_url}/_sim/package/callouts").json()["callouts"]
+            for name, running in self.rt.orgs.items():
+                answer = self.org_admin(name).get(f"{running.instance_url}/_sim/package/callouts")
+                callouts = answer.json()["callouts"]
                 if any(c.get("state") not in ("delivered", "failed") for c in callouts):
                     return False
             return True
 
-        wait_until(quiet, TIMEOUT, 0.05, "the topology to settle")
+        wait_until(quiet, TIMEOUT, POLL, "the topology to settle")
 
     # -- connector ----------------------------------------------------------------------------------
     def connector_session(self, env: str | None = None):
-        session = trusting_session(self.rt.ca_bundle)
-        if env:
-            handle = self.rt.env(env)
-            session.auth = (handle.instance_id, handle.secret)
-        return session
+        """A session on the connector's routes: as the environment's application when `env` is given."""
+        if ("connector", env) not in self.sessions:
+            session = trusting_session(self.rt.ca_bundle)
+            if env:
+                handle = self.rt.env(env)
+                session.auth = (handle.instance_id, handle.secret)
+            self.sessions[("connector", env)] = session
+        return self.sessions[("connector", env)]
+
+    def admin(self, method: str, path: str, **kwargs):
+        """The connector's admin routes with its admin token (RunningTopology.admin, on one session)."""
+        if "admin" not in self.sessions:
+            session = trusting_session(self.rt.ca_bundle)
+            session.headers["Authorization"] = f"Bearer {self.rt.admin_token}"
+            self.sessions["admin"] = session
+        return self.sessions["admin"].request(method, f"{self.rt.connector_url}/admin{path}", **kwargs)
 
     def widget_params(self, org: str, record_id: str, user_id: str) -> dict:
         """What the package's page passes to the widget: ids and time, signed with the Named Credential

@@ -1,24 +1,37 @@
-"""Acceptance suite: pytest-bdd steps over running topologies (fakes and connector), one per scenario."""
+"""Acceptance suite: pytest-bdd steps over running topologies (fakes and connector), kept per process."""
 
 from __future__ import annotations
 
-import acc_pool
+import importlib
+
+import acc_outcome
 import acc_reporting
 import pytest
-from acc_steps_alcmeon import *  # noqa: F403  (step definitions are fixtures: they must be visible here)
-from acc_steps_connector import *  # noqa: F403
-from acc_steps_package import *  # noqa: F403
-from acc_steps_platform import *  # noqa: F403
-from acc_steps_salesforce import *  # noqa: F403
-from acc_steps_widget import *  # noqa: F403
 
+# The step definitions are fixtures of these modules, registered as plugins where tests are collected.
+# An xdist controller collects nothing: it skips their imports (most of a process's start-up) and so
+# starts its workers a second or two sooner.
+STEP_MODULES = (
+    "acc_steps_alcmeon",
+    "acc_steps_connector",
+    "acc_steps_package",
+    "acc_steps_platform",
+    "acc_steps_salesforce",
+    "acc_steps_widget",
+)
+
+
+def xdist_controller(config) -> bool:
+    """True in the process that hands tests to xdist workers (the condition under which xdist does)."""
+    distributing = config.getoption("dist", "no") != "no" and not config.getoption("collectonly")
+    return distributing and not hasattr(config, "workerinput")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     acc_reporting.record(item.config, outcome.get_result())
-    acc_pool.record_outcome(item, outcome.get_result())
+    acc_outcome.record_outcome(item, outcome.get_result())
 
 
 def pytest_sessionfinish(session):
@@ -27,6 +40,9 @@ def pytest_sessionfinish(session):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "rule(id): the scenario proves this rule of features/RULES.md")
+    if not xdist_controller(config):
+        for name in STEP_MODULES:
+            config.pluginmanager.register(importlib.import_module(name), f"acceptance-{name}")
 
 
 def pytest_bdd_apply_tag(tag, function):

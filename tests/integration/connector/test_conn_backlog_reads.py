@@ -51,13 +51,21 @@ def test_list_pages_give_the_views_and_histories_of_one_read_each(alcmeon_env):
 
     # Newer conversations: only the part of the list above what is known is read again.
     alcmeon_env.customer_writes(whatsapp, "33600000077", "hello")
-    newer = _closed_then_back(alcmeon_env, whatsapp, "33600000001")
-    newer_view = gateway.conversation(newer["conversation_id"])
-    key = (whatsapp, newer_view["social_user"]["id"])
-    found = reader.earlier([(*key, newer["conversation_id"])])
-    assert found == {key: _expected_earlier(gateway, *key, newer["conversation_id"])}
-    assert len(found[key]) == 1  # the conversation closed just now
-    assert reader.pages_read == 2  # one page: the conversation written since
+    back = [_closed_then_back(alcmeon_env, whatsapp, user) for user in ("33600000001", "33600000002")]
+    keys = [(whatsapp, gateway.conversation(m["conversation_id"])["social_user"]["id"]) for m in back]
+    found = reader.earlier([(*key, m["conversation_id"]) for key, m in zip(keys, back, strict=True)])
+    assert found == {
+        key: _expected_earlier(gateway, *key, m["conversation_id"]) for key, m in zip(keys, back, strict=True)
+    }
+    assert [len(found[key]) for key in keys] == [1, 1]  # the conversations closed just now
+    assert reader.pages_read == 2  # one page: the conversations written since
+
+    # A lone first-time user is read alone (live traffic), unless the index already covers it.
+    lone = alcmeon_env.customer_writes(whatsapp, "33600000088", "hello")
+    user = gateway.conversation(lone["conversation_id"])["social_user"]["id"]
+    assert reader.earlier([(whatsapp, user, lone["conversation_id"])]) is None
+    assert reader.earlier([(*keys[0], back[0]["conversation_id"])]) == {keys[0]: found[keys[0]]}
+    assert reader.pages_read == 2
 
 
 def test_a_single_or_sparse_claim_reads_one_by_one(alcmeon_env):
