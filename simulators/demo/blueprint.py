@@ -133,17 +133,7 @@ def demo_blueprint(handle, catalog=None) -> Blueprint:
         user = next((u for u in users if u.username == request.args.get("user")), None)
         if user is None:
             return jsonify({"error": "not-found", "message": "no such org or user in this topology"}), 404
-        answer = running.session().post(
-            running.token_url,
-            data={
-                "grant_type": "password",
-                "client_id": running.app.client_id,
-                "client_secret": running.app.client_secret,
-                "username": user.username,
-                "password": user.password + user.security_token,
-            },
-            timeout=10,
-        )
+        answer = running.password_login(user)
         if not answer.ok:
             return jsonify({"error": "login-failed", "message": answer.text[:200]}), 502
         target = _local(request.args.get("to", ""), "/lightning/page/home")

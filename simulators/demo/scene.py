@@ -232,17 +232,7 @@ class Scene:
         key = f"agent:{org}"
         if key not in self._clients:
             running, user = self.rt.org(org), self.sf_agent_user(org)
-            answer = running.session().post(
-                running.token_url,
-                data={
-                    "grant_type": "password",
-                    "client_id": running.app.client_id,
-                    "client_secret": running.app.client_secret,
-                    "username": user.username,
-                    "password": user.password + user.security_token,
-                },
-                timeout=15,
-            )
+            answer = running.password_login(user, timeout=15)
             answer.raise_for_status()
             self._clients[key] = Salesforce(
                 instance_url=running.instance_url,

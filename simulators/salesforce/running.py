@@ -68,6 +68,20 @@ class RunningOrg:
         response.raise_for_status()
         return response.json()["access_token"]
 
+    def password_login(self, user, timeout: float = 10) -> requests.Response:
+        """The OAuth password grant as `user` (password and security token appended, SC 1.2), unread."""
+        return self.session().post(
+            self.token_url,
+            data={
+                "grant_type": "password",
+                "client_id": self.app.client_id,
+                "client_secret": self.app.client_secret,
+                "username": user.username,
+                "password": user.password + user.security_token,
+            },
+            timeout=timeout,
+        )
+
     def client(self, version: str = CURRENT_API_VERSION) -> Salesforce:
         """An unmodified simple-salesforce client on a fresh session of the integration user."""
         return Salesforce(

@@ -294,17 +294,7 @@ def dashboard_blueprint(handle, feed: Feed | None = None) -> Blueprint:
                 return jsonify({"error": f"no user {wanted!r} in org {org!r}"}), 404
         else:
             user = answering_user(running)
-        answer = running.session().post(
-            running.token_url,
-            data={
-                "grant_type": "password",
-                "client_id": running.app.client_id,
-                "client_secret": running.app.client_secret,
-                "username": user.username,
-                "password": user.password + user.security_token,
-            },
-            timeout=10,
-        )
+        answer = running.password_login(user)
         if not answer.ok:
             return jsonify({"error": answer.text[:200]}), 502
         target = request.args.get("to", "/lightning/o/alcmeon__Conversation__c/list")

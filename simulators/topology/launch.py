@@ -251,16 +251,7 @@ class RunningTopology:
         """simple-salesforce as the org's agent user (password grant), whose changes the package reports."""
         running = self.orgs[org]
         agent = running.org.config.users[1]
-        answer = running.session().post(
-            running.token_url,
-            data={
-                "grant_type": "password",
-                "client_id": running.app.client_id,
-                "client_secret": running.app.client_secret,
-                "username": agent.username,
-                "password": agent.password + agent.security_token,
-            },
-        )
+        answer = running.password_login(agent)
         answer.raise_for_status()
         return Salesforce(
             instance_url=running.instance_url,
