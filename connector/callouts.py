@@ -108,11 +108,10 @@ def propagate(connector, env: str, org: str, conversation: dict, party_id: str, 
     env_gw, org_gw = connector.environment(env), connector.org(org)
     person = sync_rules.person_accounts(connector.settings.get(env), org_gw.organization_id)
     user = conversation["social_user"]
-    scoped = [
-        c["scoped_id"]
-        for c in env_gw.user_conversations(conversation["account"]["id"], user["id"])
-        if c.get("scoped_id")
+    mine = [
+        c for c in env_gw.user_conversations(conversation["account"]["id"], user["id"]) if c.get("scoped_id")
     ]
+    scoped = [c["scoped_id"] for c in mine]
     records = []
     if scoped:
         records = org_gw.query_all(
@@ -129,8 +128,11 @@ def propagate(connector, env: str, org: str, conversation: dict, party_id: str, 
     failed = [r for r in org_gw.update_many(CONVERSATION, updates) if not r.get("success")]
     if failed:
         raise Permanent(f"MATCH-02: {len(failed)} record(s) not linked: {failed[0].get('errors')}")
-    if records:
-        resync(connector, env, conversation["id"], f"{org}:{source}")
+    # Each of the user's conversations is synced again, behind any sync of it already under way (jobs of
+    # one conversation run in order): one that read the user before the match and writes after this
+    # update would otherwise leave its record unlinked. The sync is state-based, so this is idempotent.
+    for c in mine or [conversation]:
+        resync(connector, env, c["id"], f"{org}:{source}")
     return f"{len(updates)} record(s) linked"
 
 
@@ -148,7 +150,10 @@ def resync(connector, env: str, conversation_id: int, source: str) -> None:
         },
     }
     if connector.store.enqueue(
-        ACTION_JOB, conversation_key(env, conversation_id), f"resync:{env}:{source}", payload
+        ACTION_JOB,
+        conversation_key(env, conversation_id),
+        f"resync:{env}:{conversation_id}:{source}",
+        payload,
     ):
         connector.engine.wake()
 

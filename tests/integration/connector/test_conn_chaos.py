@@ -12,9 +12,8 @@ def test_twenty_percent_faults_of_every_kind_then_convergence(topology_factory, 
     0 duplicated, 0 wrong status, owner or Contact, every Salesforce close applied in Alcméon."""
     rt = topology_factory("many-to-one")
     chaos = Chaos(rt, topology_clock, seed=13, share=0.2)
-    # Wall seconds still: on the shared clock (`steps=180`) the denser traffic ends about one run in ten
-    # with a conversation's Account different on the two sides (docs/assumptions.md, issue 15 notes).
-    simulation = chaos.traffic(seconds=30, rate=6)
+    # 180 events on the shared clock (30 s at 6 a second), not 30 wall seconds.
+    simulation = chaos.traffic(steps=180, rate=6)
     chaos.settle()
     assert sum(simulation.written.values()) >= 60
     assert chaos.flaky.failed > 0
