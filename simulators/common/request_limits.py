@@ -41,6 +41,9 @@ class Limits:
     max_uri_and_headers: int | None = None
     max_body: int | None = None
     max_json_depth: int | None = None
+    # Routes that read their body as a stream, with their own size limit: (method, path pattern, bytes).
+    # A request with a Content-Length is checked against it and left unread; one sent chunked is not.
+    streamed: tuple[tuple[str, str, int], ...] = ()
 
 
 def http_refusal(status: int, message: str) -> Refusal:
@@ -133,6 +136,12 @@ class RequestLimits:
             declared = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
+        streamed = self.streamed_limit(environ) if declared > 0 else None
+        if streamed is not None:
+            if declared > streamed:
+                _drain(environ["wsgi.input"], declared)
+                return Refusal(413, "EXCEEDED_MAX_SIZE_REQUEST", f"Request body exceeds {streamed} bytes")
+            return None
         if limits.max_body is not None and declared > limits.max_body:
             # Read the rest away, so the client sees the answer rather than a connection cut mid-send.
             _drain(environ["wsgi.input"], declared)
@@ -156,6 +165,13 @@ class RequestLimits:
                     "JSON_PARSER_ERROR",
                     f"Document nesting depth ({depth}) exceeds the maximum allowed ({limits.max_json_depth})",
                 )
+        return None
+
+    def streamed_limit(self, environ: dict) -> int | None:
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        for wanted, pattern, size in self.limits.streamed:
+            if method == wanted and re.fullmatch(pattern, path):
+                return size
         return None
 
     def _too_large(self) -> Refusal:

@@ -36,8 +36,14 @@ log = logging.getLogger("alcsim.salesforce")
 # 000386264, "Maximum number of rows returned by SOQL queries over the REST API"). Body: 50 MB, the REST
 # limit for a non-multipart message (api_rest "Insert or Update Blob Data"). JSON depth: 1,000, the
 # default of the Jackson parser whose messages JSON_PARSER_ERROR carries (docs/assumptions.md).
+# Bulk API 2.0 uploads are streamed to the store in parts and take up to 150 MB of request (api_asynch
+# "Upload Job Data"; the route checks the 100 MB of data itself).
 REQUEST_LIMITS = Limits(
-    max_uri=16_384, max_uri_and_headers=16_384, max_body=50 * 1024 * 1024, max_json_depth=1_000
+    max_uri=16_384,
+    max_uri_and_headers=16_384,
+    max_body=50 * 1024 * 1024,
+    max_json_depth=1_000,
+    streamed=(("PUT", r"/services/data/v\d+\.\d/jobs/ingest/[^/]+/batches/?", 150 * 1024 * 1024),),
 )
 # Bodies the data routes read: JSON (and XML, which REST also accepts), CSV for Bulk API 2.0 uploads.
 ACCEPTED_MEDIA = ("json", "xml", "csv")

@@ -317,3 +317,18 @@ def test_blank_lines_are_no_records_and_empty_or_na_values(sf_org, sf):
     assert done["numberRecordsProcessed"] == 1 and done["numberRecordsFailed"] == 0, done
     record = sf.Contact.get(contact)
     assert record["Title"] == "Old" and record["Department"] is None  # empty leaves it, #N/A nulls it
+
+
+def test_an_upload_above_the_rest_body_limit_is_taken_as_a_stream(sf_org):
+    """Job data may pass REST's 50 MB body limit (150 MB of request, 100 MB of data: api_asynch "Upload
+    Job Data"); 60 MB go through, part by part, and the job then aborts with nothing written."""
+    session, base = _api(sf_org)
+    job = session.post(base, json={"object": "Contact", "operation": "insert"}).json()
+    row = b"LastName,Description\n" + b"".join(
+        b"Name%07d,%s\n" % (i, b"x" * 200) for i in range(60 * 1024 * 1024 // 214)
+    )
+    assert len(row) > 50 * 1024 * 1024
+    answer = session.put(f"{base}/{job['id']}/batches", data=row, headers={"Content-Type": "text/csv"})
+    assert answer.status_code == 201, answer.text[:300]
+    aborted = session.patch(f"{base}/{job['id']}", json={"state": "Aborted"}).json()
+    assert aborted["state"] == "Aborted"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -12,6 +13,7 @@ from alcsim.simulators.common.clock import Clock
 from alcsim.simulators.common.faults import FaultRuleError, FaultRules
 from alcsim.simulators.common.ids import IdSource
 from alcsim.simulators.common.journal import Journal
+from alcsim.simulators.common.request_limits import Limits, RequestLimits
 from alcsim.simulators.common.runner import ServerThread
 from alcsim.simulators.common.tls import local_ca
 
@@ -108,3 +110,20 @@ def test_server_thread_serves_https_with_the_local_ca_and_stops():
         assert server.url.startswith("https://127.0.0.1:")
     with pytest.raises(requests.exceptions.ConnectionError):
         session.get(f"{server.url}/hello", timeout=2)
+
+
+def test_a_streamed_route_is_checked_against_its_own_limit_and_left_unread():
+    limits = Limits(max_body=10, streamed=(("PUT", r"/jobs/[^/]+/batches", 100),))
+    checks = RequestLimits(lambda e, s: [], limits, lambda r, e, s: r)
+    body = io.BytesIO(b"y" * 50)
+    streamed = {
+        "REQUEST_METHOD": "PUT",
+        "PATH_INFO": "/jobs/7/batches",
+        "CONTENT_LENGTH": "50",
+        "wsgi.input": body,
+    }
+    assert checks.check_body(streamed) is None and streamed["wsgi.input"] is body and body.tell() == 0
+    too_big = dict(streamed, CONTENT_LENGTH="101", **{"wsgi.input": io.BytesIO(b"y" * 101)})
+    assert checks.check_body(too_big).status == 413
+    other = dict(streamed, REQUEST_METHOD="POST", **{"wsgi.input": io.BytesIO(b"y" * 50)})
+    assert checks.check_body(other).status == 413  # the REST limit for every other route
