@@ -10,13 +10,18 @@ ID_PATTERN = re.compile(r"^[0-9A-Za-z]{15}(?:[0-9A-Z]{3})?$")
 QUERY_LOCATOR_PREFIX = "01g"
 
 
+# Each id character as a bit: 1 for an upper-case letter (an id holds only base-62 characters).
+_UPPER_BITS = str.maketrans({c: "1" if "A" <= c <= "Z" else "0" for c in BASE62})
+
+
 def checksum(id15: str) -> str:
     """Bit k of each 5-character chunk is set when its k-th character is upper case."""
-    suffix = ""
-    for start in (0, 5, 10):
-        bits = sum(1 << k for k, char in enumerate(id15[start : start + 5]) if "A" <= char <= "Z")
-        suffix += SUFFIX_ALPHABET[bits]
-    return suffix
+    bits = id15.translate(_UPPER_BITS)
+    return (
+        SUFFIX_ALPHABET[int(bits[4::-1], 2)]
+        + SUFFIX_ALPHABET[int(bits[9:4:-1], 2)]
+        + SUFFIX_ALPHABET[int(bits[14:9:-1], 2)]
+    )
 
 
 def to18(value: str) -> str | None:
