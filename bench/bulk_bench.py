@@ -20,8 +20,13 @@ COLLECTION = 200
 FIELDS = ("FirstName", "LastName", "Email", "Phone", "Title")
 
 
-def _rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: kilobytes
+def _rss_mb(key: str = "VmHWM") -> float:
+    """Peak (VmHWM) or current (VmRSS) resident memory of this process. Not ru_maxrss: Linux keeps that
+    across exec, so a child of a large bench process would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return round(int(line.split()[1]) / 1024, 1)  # kB
+    return 0.0
 
 
 def _cpu() -> float:
@@ -82,7 +87,7 @@ def ingest(folder: str) -> dict:
         session, base = _session(running), f"{running.instance_url}/services/data/v62.0/jobs/ingest"
         with tempfile.TemporaryDirectory() as scratch:
             path = _csv_file(scratch)
-            baseline = _rss_mb()
+            baseline = _rss_mb("VmRSS")
             started, cpu = time.perf_counter(), _cpu()
             job = session.post(
                 base, json={"object": "Contact", "operation": "insert", "lineEnding": "LF"}
@@ -114,7 +119,7 @@ def composite(folder: str) -> dict:
     try:
         session = _session(running)
         url = f"{running.instance_url}/services/data/v62.0/composite/sobjects"
-        baseline = _rss_mb()
+        baseline = _rss_mb("VmRSS")
         started, cpu = time.perf_counter(), _cpu()
         for first in range(0, COUNT, COLLECTION):
             records = [
@@ -177,7 +182,7 @@ def extract(folder: str) -> dict:
     running = start_org(data_dir=folder)
     try:
         session, base = _session(running), f"{running.instance_url}/services/data/v62.0/jobs/query"
-        baseline = _rss_mb()
+        baseline = _rss_mb("VmRSS")
         started, cpu = time.perf_counter(), _cpu()
         soql = "SELECT Id, FirstName, LastName, Email, Phone, Account.Name FROM Contact"
         job = session.post(base, json={"operation": "query", "query": soql}).json()
