@@ -73,8 +73,10 @@ tools: $(TOOLS_STAMP)
 
 FORCE:
 
+# worksteal: each worker starts on a contiguous half (a module's fixtures start once) and takes work from
+# the other when it runs dry, so a long browser or install test at the end leaves no core idle.
 test: $(STAMP) browser $(TOOLS_STAMP)
-	ALCSIM_REQUIRE_TOOLS=1 $(BIN)/pytest -q -n $(N)
+	ALCSIM_REQUIRE_TOOLS=1 $(BIN)/pytest -q -n $(N) --dist worksteal
 
 # The whole topology in one process with live traffic (Ctrl-C stops it); HEADLESS=1 prints a summary and
 # fails when an invariant does not hold. `alcsim serve salesforce --port $(PORT)` serves a lone org.
