@@ -75,7 +75,10 @@ FORCE:
 
 # worksteal: each worker starts on a contiguous half (a module's fixtures start once) and takes work from
 # the other when it runs dry, so a long browser or install test at the end leaves no core idle.
+# compileall first: where PYTHONDONTWRITEBYTECODE is set (as on CI machines) no import writes bytecode,
+# and every process the suite starts (workers, fakes, connectors, commands) would compile alcsim again.
 test: $(STAMP) browser $(TOOLS_STAMP)
+	$(BIN)/python -m compileall -q simulators connector
 	ALCSIM_REQUIRE_TOOLS=1 $(BIN)/pytest -q -n $(N) --dist worksteal
 
 # The whole topology in one process with live traffic (Ctrl-C stops it); HEADLESS=1 prints a summary and
@@ -98,7 +101,7 @@ rules: $(STAMP)
 	-$(BIN)/pytest -q -n $(N) tests/acceptance
 	$(BIN)/python -m alcsim.simulators.acceptance.cli coverage
 
-bench: $(STAMP)
+bench: $(STAMP) browser $(TOOLS_STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)

@@ -21,6 +21,7 @@ BENCHES = [
     "bench.demo_bench",
     "bench.bulk_bench",
     "bench.topology_bench",
+    "bench.suite_bench",  # last: it loads both cores for minutes
 ]
 
 
