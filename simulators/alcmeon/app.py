@@ -20,6 +20,7 @@ from alcsim.simulators.alcmeon.routes_api import api_blueprint
 from alcsim.simulators.alcmeon.routes_automation import automation_blueprint
 from alcsim.simulators.alcmeon.routes_messaging import messaging_blueprint
 from alcsim.simulators.common.admin import ADMIN_PREFIX, admin_blueprint, instrument
+from alcsim.simulators.common.routing import SimulatorApp
 
 log = logging.getLogger("alcsim.alcmeon")
 
@@ -36,7 +37,7 @@ def openapi_document() -> dict:
 
 
 def create_app(env) -> Flask:
-    app = Flask(__name__)  # a full dotted name: an `alcmeon` folder on sys.path must not capture it
+    app = SimulatorApp(__name__)  # a full dotted name: an `alcmeon` folder on sys.path must not capture it
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
     instrument(app, env)

@@ -112,7 +112,14 @@ class PortInUse(OSError):
 class _Workers(threadpool.ThreadPool):
     """cheroot's worker pool, started by the serving thread (`start_workers`) rather than by `prepare`:
     each of its threads waits on the scheduler to start (tens of ms for a pool on a busy machine), which
-    the caller need not wait for; connections that arrive first wait in the listen backlog."""
+    the caller need not wait for; connections that arrive first wait in the listen backlog.
+
+    The serving thread starts `FIRST_WORKERS` and serves; a helper thread starts the rest of the pool
+    meanwhile. cheroot's own `grow` also polls each new worker's `ready` flag in steps of 100 ms: a worker
+    is handed connections through the pool's queue, which it reads once it runs, so nothing needs to wait
+    for it."""
+
+    FIRST_WORKERS = 2  # the first requests (a login, a health probe) need no more to be answered
 
     def __init__(self, server, **kwargs):
         super().__init__(server, **kwargs)
@@ -124,8 +131,24 @@ class _Workers(threadpool.ThreadPool):
 
     def start_workers(self) -> None:
         with self.start_lock:
+            if self.stopping:
+                return
+            self.grow(min(self.FIRST_WORKERS, self.min))
+        if self.min > len(self._threads):
+            threading.Thread(target=self._start_rest, name="start-workers", daemon=True).start()
+
+    def _start_rest(self) -> None:
+        with self.start_lock:
             if not self.stopping:
-                super().start()
+                self.grow(self.min - len(self._threads))
+
+    def grow(self, amount: int) -> None:
+        """cheroot's `grow` (never above `max`), without its readiness poll."""
+        for _ in range(min(amount, max(self.max - len(self._threads), 0))):
+            worker = threadpool.WorkerThread(self.server)
+            worker.name = f"CP Server {worker.name}"
+            worker.start()
+            self._threads.append(worker)
 
     def stop(self, timeout=5) -> None:
         with self.start_lock:

@@ -11,6 +11,7 @@ from alcsim.simulators.common.admin import admin_blueprint, instrument, journal_
 from alcsim.simulators.common.faults import FaultRules
 from alcsim.simulators.common.journal import Journal
 from alcsim.simulators.common.request_limits import Limits, Refusal, RequestLimits
+from alcsim.simulators.common.routing import SimulatorApp
 from alcsim.simulators.salesforce import errors, openapi, pages, seeding
 from alcsim.simulators.salesforce.bulk import routes as bulk2
 from alcsim.simulators.salesforce.bulk.v1 import routes as bulk_v1
@@ -104,7 +105,7 @@ class OrgSimulator:
 
 
 def create_app(org: Org) -> Flask:
-    app = Flask("alcsim.salesforce")
+    app = SimulatorApp("alcsim.salesforce")
     app.config["ORG"] = org
     app.url_map.strict_slashes = False
     sim = OrgSimulator(org)
