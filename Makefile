@@ -75,11 +75,12 @@ FORCE:
 
 # worksteal: each worker starts on a contiguous half (a module's fixtures start once) and takes work from
 # the other when it runs dry, so a long browser or install test at the end leaves no core idle.
-# compileall first: where PYTHONDONTWRITEBYTECODE is set (as on CI machines) no import writes bytecode,
-# and every process the suite starts (workers, fakes, connectors, commands) would compile alcsim again.
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (as on CI machines): without it every
+# process the suite starts (workers, fakes, connectors, commands, pytest runs inside tests) compiles
+# alcsim again, and pytest rewrites the asserts of its plugins' modules (hypothesis, schemathesis: about
+# 350) again, seconds of CPU each time.
 test: $(STAMP) browser $(TOOLS_STAMP)
-	$(BIN)/python -m compileall -q simulators connector
-	ALCSIM_REQUIRE_TOOLS=1 $(BIN)/pytest -q -n $(N) --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE ALCSIM_REQUIRE_TOOLS=1 $(BIN)/pytest -q -n $(N) --dist worksteal
 
 # The whole topology in one process with live traffic (Ctrl-C stops it); HEADLESS=1 prints a summary and
 # fails when an invariant does not hold. `alcsim serve salesforce --port $(PORT)` serves a lone org.
