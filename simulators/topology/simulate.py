@@ -7,7 +7,7 @@
 # reply, and Salesforce agents who link a Contact, move a record to another mapped queue, or close it.
 # Everything goes over HTTP. The traffic pauses and resumes from the controls (controls.py); a rate of 0
 # starts it paused. `--headless` waits for the connector to settle, checks the invariants and exits 1
-# when one fails.
+# when one fails. The Contacts the agents match customers to are seeded by seeding.py.
 
 from __future__ import annotations
 
@@ -21,22 +21,22 @@ import click
 import requests
 from rich.console import Console
 from rich.live import Live
-from simple_salesforce import format_soql
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceExpiredSession
 
-from alcsim.simulators.alcmeon import content
 from alcsim.simulators.alcmeon.traffic import TrafficGenerator
 from alcsim.simulators.common.config_schema import exit_refused
 from alcsim.simulators.common.runner import PortInUse
-from alcsim.simulators.topology import bootstrap, ports, printout, remote
+from alcsim.simulators.topology import ports, printout, remote, salesforce_agents
 from alcsim.simulators.topology.controls import Controls
 from alcsim.simulators.topology.dashboard import start_dashboard
 from alcsim.simulators.topology.files import TopologyError, load, scenario_path
 from alcsim.simulators.topology.launch import RunningTopology, start_topology
 from alcsim.simulators.topology.observe import Observed, check_invariants, poll
+from alcsim.simulators.topology.seeding import seed_contacts
 from alcsim.simulators.topology.view import render, summary
 
 WRITES = ("new_user", "returning_user", "returning_after_window")
-CONTACTS_PER_ORG = 8
 PASSWORD = printout.PASSWORD
 RESUME_RATE = 5.0  # events per second when traffic resumes after a quiet start (RATE=0)
 # What the traffic generator's events mean, for the event stream (it reports only the kind).
@@ -50,13 +50,6 @@ TOLD = {
     "close": "An agent closed a conversation in Alcméon",
     "acquire": "An agent took a conversation in Alcméon",
 }
-
-
-def contact_markets(topology, org: str) -> list[str]:
-    """The market languages of the brands whose environments share `org`, in file order; French for a brand
-    without one, as the fake org's agents are (docs/assumptions.md, "Seeded Contacts by market")."""
-    languages = [e.language or "fr" for e in topology.environments if org in e.org_names()]
-    return list(dict.fromkeys(languages)) or ["fr"]
 
 
 class Simulation:
@@ -75,6 +68,9 @@ class Simulation:
         self.contacts: dict[str, list[str]] = {}
         self.generators: dict[str, TrafficGenerator] = {}
         self.sessions: dict[str, requests.Session] = {}
+        # Each org's admin and agent clients, logged in on first use and kept: a Salesforce agent works
+        # many records in one session, and a fresh login per record cost a token and two TLS handshakes.
+        self.org_clients: dict[str, tuple[Salesforce, Salesforce]] = {}
 
     # -- controls (controls.py) ------------------------------------------------------------------------
     def pause(self) -> None:
@@ -98,46 +94,11 @@ class Simulation:
         """After a reset: nothing written, nothing matched."""
         self.written = {name: 0 for name in self.rt.envs}
         self.matched_then_replied = {name: set() for name in self.rt.envs}
+        self.org_clients.clear()  # the reset ended the orgs' sessions
 
     # -- seeding ----------------------------------------------------------------------------------------
     def seed_all(self) -> None:
-        fakers: dict[str, object] = {}  # one Faker per market: building one costs tens of milliseconds
-        for name, running in self.rt.orgs.items():
-            org = self.rt.topology.org(name)
-            sf = running.client()
-            ids = []
-            rng = random.Random(f"{self.seed}:{name}:contacts")  # str seeds are stable across runs
-            markets = contact_markets(self.rt.topology, name)
-            for index in range(CONTACTS_PER_ORG):
-                language = markets[index % len(markets)]  # the brands sharing the org, in turn
-                if language not in fakers:
-                    fakers[language] = content.new_faker(content.locale_of(language))
-                person = content.customer(language, rng, fakers[language])
-                first, last, email, phone = person.first_name, person.last_name, person.email, person.phone
-                if org.person_accounts:
-                    record_type = sf.query(
-                        "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true"
-                    )["records"][0]["Id"]
-                    values = {
-                        "RecordTypeId": record_type,
-                        "FirstName": first,
-                        "LastName": last,
-                        "PersonEmail": email,
-                        "PersonMobilePhone": phone,
-                    }
-                    ids.append(sf.Account.create(values)["id"])
-                else:
-                    ids.append(
-                        sf.Contact.create(
-                            {"FirstName": first, "LastName": last, "Email": email, "MobilePhone": phone}
-                        )["id"]
-                    )
-            self.contacts[name] = ids
-            bootstrap.grant_answering(running)
-            if org.omni_routing:
-                bootstrap.agent_on_duty(running)
-            kind = "person accounts" if org.person_accounts else "Contacts"
-            self.observed.event(name, f"{len(ids)} {kind} are ready in org {name} for matching")
+        self.contacts = seed_contacts(self.rt, self.seed, self.observed)
         for name, handle in self.rt.envs.items():
             session = handle.new_session(auth=handle.credentials)
             self.generators[name] = TrafficGenerator(
@@ -171,7 +132,7 @@ class Simulation:
                     continue
                 try:
                     self.step(env)
-                except (requests.RequestException, KeyError, IndexError) as exc:
+                except (requests.RequestException, SalesforceExpiredSession, KeyError, IndexError) as exc:
                     self.observed.count(env, "errors")
                     self.observed.event(env, f"A call of the traffic failed: {str(exc)[:90]}")
             done, events = done + 1, events + 1
@@ -231,43 +192,17 @@ class Simulation:
     def salesforce_agent(self) -> None:
         """A Salesforce agent works an open record: links a Contact, moves it to another queue, or closes it."""
         org = self.random.choice(sorted(self.rt.orgs))
-        admin = self.rt.org(org).client()
-        records = admin.query(
-            "SELECT Id, Name, OwnerId, alcmeon__Contact__c, alcmeon__Account__c, alcmeon__scoped_id__c"
-            " FROM alcmeon__Conversation__c WHERE alcmeon__Status__c = 'OPEN' ORDER BY CreatedDate DESC LIMIT 20"
-        )["records"]
-        # Only conversations the traffic started: a story's or a person's are theirs to work.
-        records = [
-            r
-            for r in records
-            if any(g.owns_scoped_id(r["alcmeon__scoped_id__c"]) for g in self.generators.values())
-        ]
-        if not records:
-            return
-        record = self.random.choice(records)
-        agent = self.rt.agent_client(org)
-        person = self.rt.topology.org(org).person_accounts
-        mapped = [t.queue for e in self.rt.topology.environments for t in e.teams if t.org == org]
-        choice = self.random.random()
-        if choice < 0.4 and not (record["alcmeon__Contact__c"] or record["alcmeon__Account__c"]):
-            field = "alcmeon__Account__c" if person else "alcmeon__Contact__c"
-            agent.alcmeon__Conversation__c.update(
-                record["Id"], {field: self.random.choice(self.contacts[org])}
-            )
-            self.observed.event(org, f"A Salesforce agent linked Conversation {record['Name']} to a customer")
-        elif choice < 0.75 and len(set(mapped)) > 1:
-            queue = self.random.choice(sorted(set(mapped)))
-            queue_id = admin.query(format_soql("SELECT Id FROM Group WHERE DeveloperName = {}", queue))[
-                "records"
-            ][0]["Id"]
-            if queue_id != record["OwnerId"]:
-                agent.alcmeon__Conversation__c.update(record["Id"], {"OwnerId": queue_id})
-                self.observed.event(
-                    org, f"A Salesforce agent moved Conversation {record['Name']} to queue {queue}"
-                )
-        else:
-            agent.alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Status__c": "CLOSED"})
-            self.observed.event(org, f"A Salesforce agent closed Conversation {record['Name']}")
+        try:
+            self._work_a_record(org)
+        except SalesforceExpiredSession:
+            self.org_clients.pop(org, None)  # the next Salesforce agent of this org logs in again
+            raise
+
+    def _work_a_record(self, org: str) -> None:
+        if org not in self.org_clients:
+            self.org_clients[org] = (self.rt.org(org).client(), self.rt.agent_client(org))
+        admin, agent = self.org_clients[org]
+        salesforce_agents.work_a_record(self, org, admin, agent)
 
     def _settings(self, env: str) -> dict:
         handle = self.rt.env(env)
@@ -389,8 +324,11 @@ def simulate(
         for line in printed:
             console.print(line, highlight=False, soft_wrap=True, markup=False)
         links = printed[: printed.index("who may do what:")]  # the live view keeps the URLs, not the people
+        # The counters feed the live view; headless prints them once, read after the settling, so a
+        # round of reads every second would only compete with the traffic (a fifth of its calls).
         poller = threading.Thread(target=simulation.poll_forever, name="simulate-poll", daemon=True)
-        poller.start()
+        if not headless:
+            poller.start()
         pace = f"{rate:g} events/s" if rate else "quiet: no traffic until resumed"
         title = f"alcsim simulate — {topology.name} (seed {seed}, {pace})"
         try:
@@ -408,7 +346,8 @@ def simulate(
         except KeyboardInterrupt:
             console.print("stopping…")
         simulation.stop.set()
-        poller.join(timeout=10)
+        if poller.is_alive():
+            poller.join(timeout=10)
         if duration or headless:
             simulation.wait_step()
             if steps is None:

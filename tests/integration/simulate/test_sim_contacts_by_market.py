@@ -8,7 +8,8 @@ import random
 from alcsim.simulators.alcmeon import content
 from alcsim.simulators.topology.files import load, scenario_path
 from alcsim.simulators.topology.observe import Observed
-from alcsim.simulators.topology.simulate import CONTACTS_PER_ORG, Simulation, contact_markets
+from alcsim.simulators.topology.seeding import CONTACTS_PER_ORG, contact_markets
+from alcsim.simulators.topology.simulate import Simulation
 
 
 def test_an_orgs_markets_are_those_of_the_brands_sharing_it_french_without_a_language():
