@@ -58,7 +58,8 @@ def _pytest(workers: str) -> dict:
 def run(results: dict) -> None:
     results["method"] = (
         "pytest -p no:randomly tests/acceptance as a subprocess (-n 0, then -n 2), wall time including"
-        " start-up and collection, after one untimed collection that warms the bytecode caches"
+        " start-up and collection, after one untimed collection that warms the bytecode caches; `-n 2`"
+        " alone, so tests/acceptance/acc_schedule.py shares the topology-ordered scenarios by work stealing"
     )
     results["machine_cpus"] = os.cpu_count()
     _warm_up()

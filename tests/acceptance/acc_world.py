@@ -11,10 +11,12 @@ import hmac
 import zlib
 from dataclasses import dataclass, field
 
-from simple_salesforce import format_soql
+from acc_pool import Kept, client_credentials, log_in, password_grant, wait_idle
+from simple_salesforce import Salesforce, format_soql
 
 from alcsim.connector.widget.backend import widget_signature
 from alcsim.simulators.common.waiting import wait_until
+from alcsim.simulators.salesforce.config import CURRENT_API_VERSION
 from alcsim.simulators.salesforce.running import trusting_session
 from alcsim.simulators.topology.launch import RunningTopology
 
@@ -64,14 +66,17 @@ class World:
     seen: dict[str, object] = field(default_factory=dict)  # last answers, by what they answer
     # Kept for the scenario, as a real client keeps its session and connection, instead of a login and a
     # TLS handshake per read: each org's clients and admin sessions, the connector's sessions, and ids.
+    # The HTTP sessions to the fakes and their seeded ids outlive the scenario (acc_pool.Kept); logins not.
     clients: dict[str, object] = field(default_factory=dict)
     sessions: dict[str, object] = field(default_factory=dict)
     known_ids: dict[tuple, object] = field(default_factory=dict)
+    kept: Kept = field(default_factory=Kept)
 
     # -- topology -----------------------------------------------------------------------------------
     def start(self, name: str) -> RunningTopology:
         """The topology running in its seeded state, on its own clock (acc_pool.py: started or reset)."""
         self.rt = self.pool.take(name)
+        self.kept = self.pool.kept(self.rt)
         self.topology_name = name
         self.clock = self.rt.clock
         return self.rt
@@ -138,20 +143,20 @@ class World:
         answer.raise_for_status()
         return answer.json()
 
-    def _known(self, key: tuple, look_up):
-        """Ids that do not change during a scenario (seeded accounts, teams, agents), read once."""
-        if key not in self.known_ids:
-            self.known_ids[key] = look_up()
-        return self.known_ids[key]
+    def _seeded(self, key: tuple, look_up):
+        """Ids an environment's seeds gave: its snapshot restore (acc_pool.reset) gives the same back."""
+        if key not in self.kept.ids:
+            self.kept.ids[key] = look_up()
+        return self.kept.ids[key]
 
     def account_id(self, env: str, account: str) -> int:
-        return self._known(("account", env, account), lambda: self.rt.account_id(env, account))
+        return self._seeded(("account", env, account), lambda: self.rt.account_id(env, account))
 
     def team_id(self, env: str, team: str) -> int:
-        return self._known(("team", env, team), lambda: self.rt.team_id(env, team))
+        return self._seeded(("team", env, team), lambda: self.rt.team_id(env, team))
 
     def alcmeon_agent(self, env: str) -> int:
-        return self._known(("alcmeon agent", env), lambda: self.rt.agent_id(env))
+        return self._seeded(("alcmeon agent", env), lambda: self.rt.agent_id(env))
 
     def ext(self, env: str, method: str, path: str, **kwargs):
         answer = self.rt.env(env).ext(method, path, **kwargs)
@@ -165,25 +170,43 @@ class World:
         self.clients.clear()
         self.sessions.clear()
 
+    def _kept_session(self, key: tuple, running):
+        """A requests session to one fake, kept with its connection across scenarios (acc_pool.Kept)."""
+        return self.kept.session(key, running)
+
     def admin_client(self, org: str):
-        """simple-salesforce as the integration user: one login per org and scenario, its session kept
-        (and its connection) as a real client keeps them, instead of a login per read."""
+        """simple-salesforce as the integration user (as RunningOrg.client makes it): one login per org
+        and scenario, its session kept (and its connection) as a real client keeps them."""
         if org not in self.clients:
-            self.clients[org] = self.rt.org(org).client()
+            running = self.rt.org(org)
+            session = self._kept_session(("client", org), running)
+            token = client_credentials(session, running)
+            self.clients[org] = Salesforce(
+                instance_url=running.instance_url,
+                session_id=token,
+                session=session,
+                version=CURRENT_API_VERSION,
+            )
         return self.clients[org]
 
     def agent_client(self, org: str):
-        """simple-salesforce as the org's agent user, whose changes the package reports (one login)."""
+        """simple-salesforce as the org's agent user, whose changes the package reports (one login, the
+        password grant and API version of RunningTopology.agent_client)."""
         if ("agent", org) not in self.clients:
-            self.clients[("agent", org)] = self.rt.agent_client(org)
+            running = self.rt.org(org)
+            session = self._kept_session(("agent", org), running)
+            token = password_grant(session, running, running.org.config.users[1])
+            self.clients[("agent", org)] = Salesforce(
+                instance_url=running.instance_url, session_id=token, session=session, version="62.0"
+            )
         return self.clients[("agent", org)]
 
     def org_admin(self, org: str):
         """A session on the org's simulator routes (/_sim), as its integration user."""
         if ("org", org) not in self.sessions:
             running = self.rt.org(org)
-            session = running.session()
-            session.headers["Authorization"] = f"Bearer {running.access_token()}"
+            session = self._kept_session(("org", org), running)
+            log_in(session, running)
             self.sessions[("org", org)] = session
         return self.sessions[("org", org)]
 
@@ -257,7 +280,7 @@ class World:
         no connector job pending or running (RunningTopology.wait_idle alone does not see the last two)."""
 
         def quiet() -> bool:
-            self.rt.wait_idle(TIMEOUT)
+            wait_idle(self.rt, self.kept, TIMEOUT)  # RunningTopology.wait_idle's looks, on kept sessions
             jobs = self.admin("GET", "/health").json().get("jobs", {})
             if jobs.get("pending") or jobs.get("running"):
                 return False

@@ -6,6 +6,7 @@ import importlib
 
 import acc_outcome
 import acc_reporting
+import acc_schedule
 import pytest
 
 # The step definitions are fixtures of these modules, registered as plugins where tests are collected.
@@ -43,6 +44,15 @@ def pytest_configure(config):
     if not xdist_controller(config):
         for name in STEP_MODULES:
             config.pluginmanager.register(importlib.import_module(name), f"acceptance-{name}")
+
+
+def pytest_collection_modifyitems(config, items):
+    acc_schedule.group_by_topology(items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return acc_schedule.scheduler(config, log)
 
 
 def pytest_bdd_apply_tag(tag, function):
