@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import pytest
 
-from alcsim.simulators.alcmeon.running import AlcmeonHandle, WebhookReceiver, start_environment
 from alcsim.simulators.common.clock import Clock
+
+if TYPE_CHECKING:
+    from alcsim.simulators.alcmeon.running import AlcmeonHandle
+
+# The fake is imported inside the fixtures: the plugin loads in every pytest process of a user's project
+# (each xdist worker and its controller too), most of which never start an environment.
 
 
 @pytest.fixture
@@ -16,6 +22,8 @@ def alcmeon_env_factory():
 
     `config` is a dict or an EnvironmentConfig; each environment gets its own instance id unless the
     config names one, and every one is stopped after the test."""
+    from alcsim.simulators.alcmeon.running import start_environment
+
     started: list[AlcmeonHandle] = []
 
     def make(config=None, clock: Clock | None = None) -> AlcmeonHandle:
@@ -49,6 +57,8 @@ def alcmeon_webhook_receiver():
 
     Each of `.received` holds the raw `body`, the `headers` (with the signature) and the parsed `json`;
     set `.status` to answer with an error."""
+    from alcsim.simulators.alcmeon.running import WebhookReceiver
+
     receiver = WebhookReceiver().start()
     yield receiver
     receiver.stop()
