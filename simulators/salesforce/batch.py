@@ -61,41 +61,45 @@ class Batch:
             return [(None, False, refusal) for _ in rows]
         from alcsim.simulators.salesforce.computed import complete
 
-        template = {f.name: None for f in sobject.stored_fields}
-        for f in sobject.stored_fields:
-            if f.default is not None:
-                template[f.name] = to_store(f, f.default)
-        numbered = [f for f in sobject.stored_fields if f.auto_number]
-        unique = [f for f in sobject.stored_fields if f.unique]
-        required = [f.name for f in sobject.stored_fields if f.required]
+        stored = sobject.stored_fields
+        template = {f.name: None for f in stored}
+        defaults = {f.name: to_store(f, f.default) for f in stored if f.default is not None}
+        numbered = [f for f in stored if f.auto_number]
+        unique = [f for f in stored if f.unique]
+        required = [f.name for f in stored if f.required]
         seen: dict[str, dict] = {f.name: {} for f in unique}
         counter = f"counter:id:{sobject.key_prefix}"
         number = int(self.store.meta(counter, "0"))
         now = self.org.now_text()
         system = dict(IsDeleted=0, CreatedDate=now, LastModifiedDate=now, SystemModstamp=now)
         system.update(CreatedById=user_id, LastModifiedById=user_id)
-        ready, outcomes, resolved = [], [], {}
+        prefix, pod, owned = sobject.key_prefix, self.org.pod, sobject.has_owner
+        ready, outcomes, resolved, columns = [], [], {}, set()
         for data in rows:
             try:
-                row = {**template, **self.records.incoming(sobject, data, creating=True, resolved=resolved)}
-                record_id = make_id(sobject.key_prefix, self.org.pod, number + 1)
-                row.update(system, Id=record_id)
-                if sobject.has_owner and not row.get("OwnerId"):
+                # Only the values this record has: the columns every other record leaves null are not written.
+                values = self.records.incoming(sobject, data, creating=True, resolved=resolved)
+                record_id = make_id(prefix, pod, number + 1)
+                row = {**defaults, **values, **system, "Id": record_id}
+                if owned and not row.get("OwnerId"):
                     row["OwnerId"] = user_id
                 complete(self.org, sobject, row, None)
-                if any(row.get(name) in (None, "") for name in required) or unique:
+                given = list(map(row.get, required))
+                if unique or None in given or "" in given:
                     self.records.check_row(sobject, row, None)  # the REST checks, with their messages
-                self._check_batch_unique(unique, seen, row)
+                if unique:
+                    self._check_batch_unique(unique, seen, row)
                 for f in numbered:
                     row[f.name] = self.records.auto_number(sobject, f)
             except errors.SalesforceError as exc:
                 outcomes.append((None, False, exc))
                 continue
             number += 1
-            ready.append(row)
+            columns.update(row)
+            ready.append({**template, **row})
             outcomes.append((record_id, True, None))
         self.store.set_meta(counter, str(number))
-        self.store.insert_many(sobject, ready)
+        self.store.insert_many(sobject, ready, [name for name in template if name in columns])
         for row in ready:
             self.org.changed(sobject, None, row, user_id)
         return outcomes

@@ -15,7 +15,8 @@ CLOSED_STAGES = {"Closed Won": "Closed", "Closed Lost": "Omitted"}
 
 
 def _full_name(row: dict) -> str:
-    return " ".join(part for part in (row.get("FirstName"), row.get("LastName")) if part)
+    first, last = row.get("FirstName"), row.get("LastName")
+    return f"{first} {last}" if first and last else first or last or ""
 
 
 def complete(org: Org, sobject: SObject, row: dict, before: dict | None) -> None:

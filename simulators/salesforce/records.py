@@ -9,7 +9,14 @@ from alcsim.simulators.salesforce import errors
 from alcsim.simulators.salesforce.ids import to18
 from alcsim.simulators.salesforce.schema import Field, SObject
 from alcsim.simulators.salesforce.store import quote
-from alcsim.simulators.salesforce.values import check, format_datetime, parse_datetime, to_api, to_store
+from alcsim.simulators.salesforce.values import (
+    check,
+    converter,
+    format_datetime,
+    parse_datetime,
+    to_api,
+    to_store,
+)
 
 if TYPE_CHECKING:
     from alcsim.simulators.salesforce.org import Org
@@ -236,17 +243,22 @@ class Records:
         resolved: dict | None = None,
     ) -> dict:
         """The stored values of `data`, each checked; `resolved` keeps, across the rows of a batch, the
-        fields whose name alone passed, so each row checks only its values."""
+        fields whose name alone passed and their converter, so each row checks only its values."""
         if not isinstance(data, dict):
             raise errors.JsonParserError(
                 "Cannot deserialize instance of SObject from a value that is not a JSON object"
             )
         values: dict = {}
         for key, value in data.items():
-            if key == "attributes":
-                continue
-            f = resolved.get(key) if resolved is not None else None
-            if f is None:
+            known = resolved.get(key) if resolved is not None else None
+            if known is not None:
+                f, convert = known
+                if convert is not None:
+                    values[f.name] = convert(value)
+                    continue
+            else:
+                if key == "attributes":
+                    continue
                 f = sobject.field(key)
                 if f is None or not f.stored:
                     raise errors.InvalidField(
@@ -267,7 +279,9 @@ class Records:
                         [f.name],
                     )
                 if resolved is not None:
-                    resolved[key] = f
+                    # A reference is looked up in the store: its value goes the long way below.
+                    convert = None if f.type == "reference" else converter(f, self.org.label_for)
+                    resolved[key] = (f, convert)
             stored = to_store(f, value)
             if f.type == "reference" and stored is not None:
                 stored = self._reference(sobject, f, stored)

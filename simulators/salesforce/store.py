@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 from alcsim.simulators.salesforce.schema import Schema, SObject
@@ -73,15 +74,20 @@ class Store:
             columns.append(column)
         statements = [f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)})"]
         for f in sobject.stored_fields:
-            if (
-                f.type == "reference"
-                or f.external_id
-                or f.unique
-                or f.name in ("SystemModstamp", "Name", "Email")
-            ):
-                collate = "" if f.type == "reference" or f.case_sensitive else " COLLATE NOCASE"
-                index = quote(f"ix_{sobject.name}_{f.name}")
-                statements.append(f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({quote(f.name)}{collate})")
+            ordered = f.name in ("SystemModstamp", "Name", "Email")  # also read in order: every row indexed
+            # CreatedById, LastModifiedById and OwnerId are read towards the User (its primary key), never
+            # searched by value, so every insert would keep three indexes for nothing (docs/assumptions.md).
+            looked_up = f.type == "reference" and not f.system or f.external_id or f.unique
+            if not (ordered or looked_up):
+                continue
+            collate = "" if f.type == "reference" or f.case_sensitive else " COLLATE NOCASE"
+            index = quote(f"ix_{sobject.name}_{f.name}")
+            # A column searched by value only (= and IN imply a value) skips its nulls: most records leave
+            # most lookups empty, and an insert then adds no entry for them.
+            partial = "" if ordered else f" WHERE {quote(f.name)} IS NOT NULL"
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({quote(f.name)}{collate}){partial}"
+            )
         return statements
 
     @contextmanager
@@ -137,16 +143,19 @@ class Store:
         )
         self.execute(sql, [values[n] for n in names])
 
-    def insert_many(self, sobject: SObject, rows: list[dict]) -> None:
+    def insert_many(self, sobject: SObject, rows: list[dict], names: list[str] | None = None) -> None:
+        """One executemany of `rows`; `names` (default: the first row's keys) are the columns written, a
+        column left out is NULL."""
         if not rows:
             return
-        names = list(rows[0])
+        names = list(rows[0]) if names is None else names
         sql = (
             f"INSERT INTO {quote(sobject.name)} ({', '.join(quote(n) for n in names)}) "
             f"VALUES ({', '.join('?' for _ in names)})"
         )
+        values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
         with self.transaction() as connection:
-            connection.executemany(sql, [[row[n] for n in names] for row in rows])
+            connection.executemany(sql, map(values, rows))
 
     def update(self, sobject: SObject, record_id: str, values: dict) -> None:
         assignments = ", ".join(f"{quote(n)} = ?" for n in values)

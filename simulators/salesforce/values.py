@@ -148,3 +148,37 @@ def check(f: Field, stored, label_for) -> None:
                 raise errors.InvalidOrNullForRestrictedPicklist(
                     f"{label}: bad value for restricted picklist field: {item}", [f.name]
                 )
+
+
+# The types whose text to_store keeps as it is, and those of them whose length check() measures.
+_TEXT_KINDS = {"string", "textarea", "email", "phone", "url", "combobox", "picklist", "multipicklist"}
+_MEASURED = {"string", "textarea", "email", "phone", "url", "combobox", "picklist"}
+
+
+def converter(f: Field, label_for):
+    """`check(f, to_store(f, value))` for many values of one field, the choices that depend on the field made
+    once: a batch converts each column of thousands of rows with the same rules and the same errors."""
+
+    def general(value):
+        stored = to_store(f, value)
+        check(f, stored, label_for)
+        return stored
+
+    if f.type not in _TEXT_KINDS or f.type == "multipicklist" and f.restricted:
+        return general
+    limit = f.length if f.type in _MEASURED and f.length else None
+    email = f.type == "email"
+    allowed = f.values if f.type == "picklist" and f.restricted else None
+    if limit is None and not email and allowed is None:
+        return lambda value: value if value.__class__ is str else general(value)
+    if not email and allowed is None:
+        return lambda value: value if value.__class__ is str and len(value) <= limit else general(value)
+
+    def text(value):
+        if value.__class__ is not str or limit is not None and len(value) > limit:
+            return general(value)  # the error, or what to_store makes of a value that is not text
+        if email and not EMAIL.match(value) or allowed is not None and value not in allowed:
+            return general(value)
+        return value
+
+    return text

@@ -81,6 +81,7 @@ class Writer:
             quoting=csv.QUOTE_ALL,
         )
         self.writerow: Callable = self._writer.writerow
+        self.writerows: Callable = self._writer.writerows
 
     def take(self) -> str:
         text = self._buffer.getvalue()
