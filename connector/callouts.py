@@ -2,9 +2,10 @@
 
 # The decisions are the plain rules of connector/rules/to_alcmeon.py; this module reads the conversation
 # from Alcméon, writes the match in the user custom field "Salesforce Contact Id" (the match's source of
-# truth), routes the conversation to the team a queue stands for, closes it, and links the user's other
-# records in the org (MATCH-02), for `package.callout` jobs and for the `match.propagate` jobs a bind
-# made from Alcméon enqueues (connector/matching_api.py).
+# truth), routes the conversation to the team a queue stands for, closes it (putting the record's CLOSED
+# back first, `keep_closed`), and links the user's other records in the org (MATCH-02), for
+# `package.callout` jobs and for the `match.propagate` jobs a bind made from Alcméon enqueues
+# (connector/matching_api.py).
 
 from __future__ import annotations
 
@@ -78,9 +79,12 @@ class CalloutHandler:
             else:
                 env_gw.route_conversation(conversation["id"], team)  # UPD-02, TOPO-06, TOPO-07
                 did.append(f"routed to team {team}")
-        if closed_in_salesforce(changes) and conversation.get("status") == "open":
-            agent = self._agent_for(org_gw, env_gw, callout.get("user_id"))
-            did.append(close_once(env_gw, conversation["id"], agent))
+        if closed_in_salesforce(changes):
+            is_open = conversation.get("status") == "open"
+            agent = self._agent_for(org_gw, env_gw, callout.get("user_id")) if is_open else None
+            did.append(keep_closed(org_gw, callout))
+            if agent is not None:
+                did.append(close_once(env_gw, conversation["id"], agent))
         return ", ".join(did)
 
     def match(self, env: str, conversation: dict, party_id: str | None) -> str:
@@ -193,6 +197,26 @@ class PropagateHandler:
 def register(connector) -> None:
     connector.dispatcher.register(CALLOUT_JOB, CalloutHandler(connector))
     connector.dispatcher.register(PROPAGATE_JOB, PropagateHandler(connector))
+
+
+def keep_closed(org_gw, callout: dict) -> str:
+    """The agent's close is the newest state of the record: put CLOSED back before Alcméon closes.
+
+    A sync of this conversation that read Alcméon before this close was applied runs before this callout
+    (jobs of a key run in order) and may have written OPEN over the agent's CLOSED; the `archive` sync
+    that follows the close in Alcméon would bring CLOSED back only later. Alcméon has no reopen
+    (docs/assumptions.md, "Callouts to Alcméon"), so once the conversation is or gets closed the record's
+    status is CLOSED for good (SYNC-06): written here, the org shows it as soon as Alcméon does."""
+    record_id = callout.get("record_id")
+    if not is_id(record_id):
+        return "no record to keep closed"
+    try:
+        org_gw.update(CONVERSATION, record_id, {sync_rules.STATUS: sync_rules.CLOSED})
+    except Permanent as exc:
+        if exc.status == 404:  # the record was deleted since: nothing to keep closed in the org
+            return "record deleted"
+        raise
+    return "record kept CLOSED"
 
 
 def close_once(env_gw, conversation_id: int, agent: int) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 TEAM_TAG_ID = 1  # docs/assumptions.md: routing to a team is a `tag` action on the reserved tag id 1
 REPLY_TYPES = ("answer", "execute-answer")
+STATUS = "alcmeon__Status__c"
 OPEN, CLOSED = "OPEN", "CLOSED"  # docs/assumptions.md: alcmeon__Status__c picklist values
 CHANNEL_DATA_SINCE = "5.31"  # AR 1.2: alcmeon__Channel_specific_user_data__c exists from 5.31
 
@@ -159,7 +160,7 @@ def conversation_record(
     account = conversation.get("account") or {}
     record = {
         "alcmeon__scoped_id__c": conversation["scoped_id"],
-        "alcmeon__Status__c": status or status_of(conversation),
+        STATUS: status or status_of(conversation),
         "alcmeon__User_name__c": (user.get("name") or user.get("user_id") or "")[:255],
         "alcmeon__Social_media_type__c": (account.get("type") or "")[:40],
         "alcmeon__Social_media_account__c": (account.get("name") or "")[:255],

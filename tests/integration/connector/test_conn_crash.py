@@ -92,3 +92,38 @@ def test_sigkill_mid_backlog_and_mid_traffic_loses_and_doubles_nothing(
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+def test_a_sync_that_read_alcmeon_before_a_salesforce_close_does_not_leave_the_record_open(topology_factory):
+    """The crash test's race made deterministic: a sync of the conversation has read it open in Alcméon
+    and its upsert is still on the way when the agent closes the record; that sync runs before the
+    close's callout (jobs of a conversation run in order) and writes OPEN over the agent's CLOSED. Once
+    Alcméon shows the close, the record must be CLOSED again (SYNC-06), not only after the `archive`
+    sync that follows, which the same slow upserts hold back here."""
+    rt = topology_factory("one-to-one")
+    message = _routed(rt, 9001)
+    rt.wait_for_record(ORG, message["scoped_id"])
+    rt.wait_idle()
+    # Only the connector's upserts by scoped id are slow; the agent's own update is not.
+    org_fault(
+        rt, ORG, {"kind": "latency", "method": "PATCH", "path": "alcmeon__scoped_id__c", "latency_ms": 2000}
+    )
+    write(rt, ENV, "Brand WhatsApp", "33620009001", "still there?")  # a sync that reads it open
+
+    def sync_in_flight():
+        running = rt.admin("GET", "/jobs", params={"state": "running"}).json()
+        return any(j["type"] == "alcmeon.action" for j in running)
+
+    wait_until(sync_in_flight, 15, 0.01, "the sync of the new message under way")
+    record = rt.record(ORG, message["scoped_id"])
+    rt.agent_client(ORG).alcmeon__Conversation__c.update(record["Id"], {"alcmeon__Status__c": "CLOSED"})
+
+    def closed_in_alcmeon():
+        view = rt.env(ENV).ext("GET", f"/conversations/{message['conversation_id']}").json()
+        return view["status"] == "closed"
+
+    wait_until(closed_in_alcmeon, 30, 0.02, "the Salesforce close applied in Alcméon")
+    assert rt.record(ORG, message["scoped_id"])["alcmeon__Status__c"] == "CLOSED"
+    clear_org_faults(rt, ORG)
+    rt.wait_idle()
+    assert rt.record(ORG, message["scoped_id"])["alcmeon__Status__c"] == "CLOSED"
