@@ -47,6 +47,10 @@ def test_story_plays_in_the_browser_and_every_step_is_green(story: Story, topolo
             item = page.locator(f"li.step[data-step='{step.name}']")
             expect(item).to_have_attribute("data-status", "pending")
             expect(next_button).to_be_enabled()
+            # The story page in front again, as for a person pressing Next: chromium throttles a tab in
+            # the background (its animation frames, which a click and a screenshot wait on, and its timers,
+            # which refresh the steps), which cost seconds a step.
+            page.bring_to_front()
             next_button.click()
             expect(item).not_to_have_attribute(
                 "data-status", re.compile("pending|running"), timeout=STEP_TIMEOUT_MS
@@ -79,6 +83,7 @@ def check_link(rt, dashboard, opened, item, screenshot) -> None:
     else:
         agents = rt.env(part).ext("GET", "/agents").json()
         name = next(a["name"] for a in agents if a["email"] == query["agent"][0])
+    opened.bring_to_front()  # as the link's new tab opens in front; a background tab draws no frame to shoot
     answer = opened.goto(f"{dashboard.url}{href}")
     assert answer is not None and answer.status < 400, f"{href}: {answer and answer.status}"
     # An inbox link is a sign-in form that submits itself: wait for the page it lands on.
