@@ -4,7 +4,8 @@
 # with its base dependencies only into a venv that sees nothing of this one, then pytest and pytest-xdist
 # are installed for the user project (tests/install/user_project), which has its own `connector`
 # package and `simulators` module. The commands run with the environment as the user has it (this
-# machine's REQUESTS_CA_BUNDLE included), minus this run's own pytest and Python path variables.
+# machine's REQUESTS_CA_BUNDLE included), minus this run's own pytest and Python path variables and
+# PYTHONDONTWRITEBYTECODE.
 
 from __future__ import annotations
 
@@ -60,10 +61,14 @@ class Install:
         return str(self.venv / "bin" / name)
 
     def environment(self) -> dict[str, str]:
+        # PYTHONDONTWRITEBYTECODE (set on this machine, not by a user's Python) would have every command
+        # compile anew each module it imports, ~2 s of CPU a command: without it the first command
+        # writes the bytecode caches that the others read, as on the user's machine.
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith("PYTEST_") and k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
+            if not k.startswith("PYTEST_")
+            and k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")
         }
         env["PATH"] = f"{self.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         env["VIRTUAL_ENV"] = str(self.venv)
@@ -97,16 +102,23 @@ def build(install: Install) -> None:
     )
     must(wheel, "pip wheel")
     (built,) = dist.glob("alcsim-*.whl")
+    # --without-pip: ensurepip would install (and byte-compile) a pip of the venv's own, ~9 s of CPU;
+    # this run's pip installs into the venv instead (`--python`, pip >= 22.3), which puts the same
+    # distributions in its site-packages. The venv then holds no setuptools either (Python 3.12's venvs
+    # have none), so the commands below also prove that alcsim needs none at run time.
     created = subprocess.run(
-        [sys.executable, "-m", "venv", str(install.venv)], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "venv", "--without-pip", str(install.venv)],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     must(created, "python -m venv")
     shutil.copytree(USER_PROJECT, install.project, ignore=shutil.ignore_patterns("__pycache__"))
+    pip = (sys.executable, *PIP, "--python", install.bin("python"), "install")
     # --no-compile: byte-compiling every module (faker's locales above all) costs more than the few
-    # modules the commands import compile on first use.
-    wheel_only = install.run(install.bin("python"), *PIP, "install", "--no-compile", str(built), timeout=600)
-    must(wheel_only, "pip install wheel")
-    must(install.run(install.bin("python"), *PIP, "install", "pytest", "pytest-xdist", timeout=600), "pytest")
+    # modules the commands import compile on first use (see Install.environment).
+    must(install.run(*pip, "--no-compile", str(built), timeout=600), "pip install wheel")
+    must(install.run(*pip, "pytest", "pytest-xdist", timeout=600), "pytest")
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import simple_salesforce.bulk
 
 # Every test counts or lists the org's Contacts (a parity run needs an empty org for them).
 pytestmark = pytest.mark.empty_org
@@ -22,6 +25,24 @@ EXPECTED_ERRORS = {
         ["CleanStatus"],
     ),
 }
+
+
+# How long simple-salesforce sleeps between two checks of a batch when the fake runs the test.
+FAKE_POLL_SECONDS = 0.1
+
+
+@pytest.fixture(autouse=True)
+def bulk_poll_interval(parity, monkeypatch):
+    """simple-salesforce sleeps 5 s before each further check of a batch not yet Completed (bulk.py:
+    `worker`, and `_bulk_operation` for queries), and its insert, update, upsert, delete and hard_delete
+    take no `wait`. On the fake, whose worker ends a batch of 1,000 rows in well under a second, the
+    client checks every 0.1 s instead: the same requests, more `GET .../batch/{id}` of a batch still
+    Queued or InProgress, and none of the 5 s sleeps. A parity run keeps the client's 5 s (a real org's
+    batches take seconds, and each check counts against its API limits)."""
+    if parity is None:
+        monkeypatch.setattr(
+            simple_salesforce.bulk, "sleep", lambda seconds: time.sleep(min(seconds, FAKE_POLL_SECONDS))
+        )
 
 
 def _rows() -> list[dict]:

@@ -46,7 +46,7 @@ def test_query_ten_thousand_contacts_in_pages_with_relationship_columns(sf_org, 
     _load(sf)
     pages = list(
         sf.bulk2.Contact.query(
-            "SELECT Id, LastName, Account.Name FROM Contact ORDER BY LastName", max_records=3000
+            "SELECT Id, LastName, Account.Name FROM Contact ORDER BY LastName", max_records=3000, wait=0.1
         )
     )
     assert len(pages) == 4  # 3000 + 3000 + 3000 + 1000
@@ -86,10 +86,14 @@ def test_query_all_sees_the_recycle_bin(sf):
     kept = sf.Contact.create({"LastName": "Kept"})["id"]
     gone = sf.Contact.create({"LastName": "Gone"})["id"]
     sf.Contact.delete(gone)
-    plain = [r["Id"] for page in sf.bulk2.Contact.query("SELECT Id FROM Contact") for r in _rows(page)]
+    # `wait`: simple-salesforce sleeps that long before its first check of the job (bulk2.py:
+    # `wait_for_job`), 5 s unless told.
+    plain = [
+        r["Id"] for page in sf.bulk2.Contact.query("SELECT Id FROM Contact", wait=0.1) for r in _rows(page)
+    ]
     every = [
         r["Id"]
-        for page in sf.bulk2.Contact.query_all("SELECT Id, IsDeleted FROM Contact")
+        for page in sf.bulk2.Contact.query_all("SELECT Id, IsDeleted FROM Contact", wait=0.1)
         for r in _rows(page)
     ]
     assert plain == [kept] and sorted(every) == sorted([kept, gone])
