@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from functools import cache
 from pathlib import Path
 
 from alcsim.simulators.common.clock import Clock
@@ -32,6 +33,14 @@ from alcsim.simulators.salesforce.values import format_datetime
 MASTER_RECORD_TYPE_ID = "012000000000000AAA"
 
 
+@cache
+def _empty_store(package_version: str | None, person_accounts: bool) -> Store:
+    """The tables and indexes of an org built from these inputs, empty; copied, never written to."""
+    store = Store()
+    store.create_tables(Schema.for_org(package_version, person_accounts))
+    return store
+
+
 class Org:
     def __init__(
         self, config: OrgConfig | None = None, clock: Clock | None = None, data_dir: str | Path | None = None
@@ -40,7 +49,7 @@ class Org:
         self.clock = clock or Clock()
         self.ids = IdSource(self.config.seed)
         self.pod = pod_for_seed(self.config.seed)
-        self.schema = Schema(self.config.package_version, self.config.person_accounts)
+        self.schema = Schema.for_org(self.config.package_version, self.config.person_accounts)
         self.data_dir = Path(data_dir) if data_dir else None
         if self.data_dir:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -56,7 +65,13 @@ class Org:
         self.api_usage = ApiUsage(self)
         self.package = PackageCallouts(self) if self.config.package_version else None
         self.automation = CustomerAutomation(self)
-        self.install()
+        if self.data_dir is None:
+            # A new in-memory store: a copy of the process's empty store for this schema is several times
+            # cheaper than running its CREATE TABLE and CREATE INDEX statements again.
+            _empty_store(self.config.package_version, self.config.person_accounts).copy_to(
+                self.store.connection
+            )
+        self.install(tables=self.data_dir is not None)
 
     # -- identity -------------------------------------------------------------------------------------
     @property
@@ -98,10 +113,12 @@ class Org:
         return f.name[:-2] + " ID" if f.type == "reference" and f.name.endswith("Id") else f.name
 
     # -- install ----------------------------------------------------------------------------------------
-    def install(self) -> None:
-        """Create tables, and on a new store the org's own records: Organization, profiles, users, queues."""
+    def install(self, tables: bool = True) -> None:
+        """Create tables (unless already copied in), and on a new store the org's own records:
+        Organization, profiles, users, queues."""
         with self._lock:
-            self.store.create_tables(self.schema)
+            if tables:
+                self.store.create_tables(self.schema)
             if self.package:
                 self.package.create_table()
             if self.store.meta("installed"):

@@ -6,6 +6,7 @@ Names are matched case-insensitively and answered in their canonical spelling (s
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -57,6 +58,15 @@ class SObject:
 
     def field(self, name: str) -> Field | None:
         return self.fields.get(name.lower())
+
+    def copy(self) -> SObject:
+        """This object with its own field map, flags and child list (the cached field lists rebuild)."""
+        return replace(
+            self,
+            flags=dict(self.flags),
+            fields=dict(self.fields),
+            child_relationships=list(self.child_relationships),
+        )
 
     @cached_property
     def stored_fields(self) -> list[Field]:
@@ -169,45 +179,17 @@ def field_from_spec(spec: dict, custom: bool) -> Field:
 def system_fields(owner: list[str] | None) -> list[Field]:
     """The audit fields every object has, and OwnerId when records are owned by `owner`."""
     audit = dict(type="reference", reference_to=["User"], createable=False, updateable=False, system=True)
+    fixed = dict(createable=False, updateable=False, system=True)
     fields = [
-        Field(name="Id", type="id", label="Record ID", createable=False, updateable=False, system=True),
-        Field(
-            name="IsDeleted",
-            type="boolean",
-            label="Deleted",
-            createable=False,
-            updateable=False,
-            system=True,
-            default=False,
-        ),
-        Field(
-            name="CreatedDate",
-            type="datetime",
-            label="Created Date",
-            createable=False,
-            updateable=False,
-            system=True,
-        ),
+        Field(name="Id", type="id", label="Record ID", **fixed),
+        Field(name="IsDeleted", type="boolean", label="Deleted", default=False, **fixed),
+        Field(name="CreatedDate", type="datetime", label="Created Date", **fixed),
         Field(name="CreatedById", label="Created By ID", relationship_name="CreatedBy", **audit),
-        Field(
-            name="LastModifiedDate",
-            type="datetime",
-            label="Last Modified Date",
-            createable=False,
-            updateable=False,
-            system=True,
-        ),
+        Field(name="LastModifiedDate", type="datetime", label="Last Modified Date", **fixed),
         Field(
             name="LastModifiedById", label="Last Modified By ID", relationship_name="LastModifiedBy", **audit
         ),
-        Field(
-            name="SystemModstamp",
-            type="datetime",
-            label="System Modstamp",
-            createable=False,
-            updateable=False,
-            system=True,
-        ),
+        Field(name="SystemModstamp", type="datetime", label="System Modstamp", **fixed),
     ]
     if owner:
         label = "Assigned To ID" if owner == ["User"] else "Owner ID"
@@ -289,6 +271,12 @@ def standard_picklist(sobject: str, field_name: str) -> tuple[str, ...]:
 
 class Schema:
     """All sObjects of one org: the standard ones, plus the package at `package_version` when installed."""
+
+    @staticmethod
+    def for_org(package_version: str | None, person_accounts: bool) -> Schema:
+        """An org's own schema: a copy of the one built per process for these inputs (building it reads
+        every field's metadata entry, the top cost of starting an org)."""
+        return _built(package_version, person_accounts).copy()
 
     def __init__(
         self,
@@ -384,8 +372,24 @@ class Schema:
                             ChildRelationship(sobject.name, f.name, f.child_relationship)
                         )
 
+    def copy(self) -> Schema:
+        """The same metadata, with objects and person-account mirrors of its own, so what one org changes
+        no other org sees. Fields are shared: none changes once built (fields.py), and each keeps the
+        describe it built once."""
+        clone = copy.copy(self)
+        clone.objects = {key: sobject.copy() for key, sobject in self.objects.items()}
+        if "person_mirrored" in self.__dict__:
+            clone.person_mirrored = dict(self.person_mirrored)
+        return clone
+
     def get(self, name: str) -> SObject | None:
         return self.objects.get(name.lower())
 
     def by_prefix(self, key_prefix: str) -> SObject | None:
         return next((o for o in self.objects.values() if o.key_prefix == key_prefix), None)
+
+
+@cache
+def _built(package_version: str | None, person_accounts: bool) -> Schema:
+    """The process's one build per inputs; only its copies leave this module, so it stays as built."""
+    return Schema(package_version, person_accounts)

@@ -66,18 +66,25 @@ def default_urls(topology: Topology, host: str = "127.0.0.1") -> dict[str, str]:
 
 
 def apply_settings(connector: Connector, topology: Topology, webhook_base: str | None = None) -> dict:
-    """Write each environment's org-linking settings from the topology; returns what was mapped."""
+    """Write each environment's org-linking settings from the topology; returns each environment's teams
+    and social accounts by name, as read (empty where no mapping or link needed them)."""
+    # Each read is made only where a write needs what it answers: the Alcméon settings have no batch
+    # route (AR 1.8 describes one screen action per organization, link and mapping), so the writes stay
+    # one request each, and only the reads can be left out.
     applied: dict = {}
     queue_ids = {}
+    mapped = {team.org for env in topology.environments for team in env.teams if team.org}
     for org in topology.orgs:
         gateway = connector.org(org.name)
         if not gateway.organization_id:
             gateway.login()
-        queue_ids[org.name] = gateway.queues()
+        if org.name in mapped:
+            queue_ids[org.name] = gateway.queues()
     for env in topology.environments:
         gateway = connector.environment(env.name)
-        teams = gateway.teams()
-        accounts = {a["name"]: a["id"] for a in gateway.social_accounts()}
+        teams = gateway.teams() if any(team.org for team in env.teams) else {}
+        linked = any(account.org for account in env.social_accounts)
+        accounts = {a["name"]: a["id"] for a in gateway.social_accounts()} if linked else {}
         for org_name in env.org_names():
             org, link = topology.org(org_name), env.link(org_name)
             org_id = connector.org(org_name).organization_id
