@@ -204,9 +204,17 @@ class EnvironmentGateway:
         body = {"agent_id": agent_id, **({"reply": reply} if reply else {})}
         return self.call("POST", f"{EXT}/conversations/{conversation_id}/close", json=body)
 
-    def account_conversations(self, account_id: int) -> list[dict]:
-        """The inbox's view of an account's conversations (simulator extension, the platform's own data)."""
-        return self.call("GET", f"{EXT}/conversations", params={"account_id": account_id}) or []
+    def account_conversations(
+        self, account_id: int, limit: int | None = None, before_id: int | None = None
+    ) -> list[dict]:
+        """The inbox's view of an account's conversations, newest first (simulator extension, the
+        platform's own data): 200 a page unless `limit`, those below `before_id` when given."""
+        params = {"account_id": account_id}
+        if limit is not None:
+            params["limit"] = limit
+        if before_id is not None:
+            params["before_id"] = before_id
+        return self.call("GET", f"{EXT}/conversations", params=params) or []
 
     def agent_by_email(self, email: str, name: str | None = None) -> int:
         """The active agent account with this e-mail, created when missing (POST /accounts, AR 3.5)."""

@@ -21,6 +21,7 @@ import re
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
 
 from alcsim.connector.retry import CallFailed, Retryable
 from alcsim.connector.signatures import callout_signature, valid, webhook_signature
@@ -100,8 +101,32 @@ def upstream_failure(exc: CallFailed) -> Refused:
     return Refused(status, str(exc))
 
 
+class LazyBuilderRule(Rule):
+    """Werkzeug's rule, its two `url_for` builders compiled on first use instead of when it joins the map.
+
+    Compiling them (syntax trees, then `compile()`) is most of the cost of making the app, and every
+    Connector makes one (each reset of the acceptance suite's fakes); the connector builds URLs for a few
+    widget pages only. A builder depends on the rule alone, so compiling it later gives the same one."""
+
+    def _compile_builder(self, append_unknown: bool = True):
+        compile_builder = super()._compile_builder
+        compiled = None
+
+        def build(rule, **values):
+            nonlocal compiled  # two threads at once compile twice, the same builder
+            if compiled is None:
+                compiled = compile_builder(append_unknown)
+            return compiled(rule, **values)
+
+        return build
+
+
+class ConnectorFlask(Flask):
+    url_rule_class = LazyBuilderRule
+
+
 def create_app(connector) -> Flask:
-    app = Flask("alcsim-connector", static_folder=None)  # the connector serves no static files
+    app = ConnectorFlask("alcsim-connector", static_folder=None)  # the connector serves no static files
 
     def is_admin() -> bool:
         return admin_ok(connector.config.admin_token, request.headers.get("Authorization"))

@@ -21,6 +21,10 @@ from alcsim.connector.soql import is_id, soql
 
 USER = "/matching/<env>/accounts/<int:account_id>/users/<user_id>"
 MAX_CANDIDATES = 20
+# The conversations a bind looks through for the user's: the list's default page (200 newest,
+# simulators/alcmeon/README.md), read as a short first page and the rest (`_latest_conversation`).
+RECENT = 200
+FIRST_PAGE = 25
 
 
 def blueprint(connector) -> Blueprint:
@@ -39,7 +43,9 @@ def blueprint(connector) -> Blueprint:
             raise Refused(401, "the environment's application credentials are required (Basic)")
         return None
 
-    def context(env: str, account_id: int, user_id: str) -> dict:
+    def context(env: str, account_id: int, user_id: str, current: bool = True) -> dict:
+        """What a route needs of the user and the linked org; `current` False skips reading the user's
+        current match (a bind overwrites it and answers with the new one, so it needs no read)."""
         gateway = connector.environment(env)
         settings = connector.settings.get(env)
         link = sync_rules.account_link(settings, account_id)
@@ -51,20 +57,22 @@ def blueprint(connector) -> Blueprint:
         org = sync_rules.org_settings(settings, link["org_id"])
         person = bool(org.get("person_account_mode"))
         field_id = gateway.contact_field_id()
-        values = gateway.user_fields(account_id, user_id)
         sobject = rules.party_object(person)
         key = (org_gw.endpoint.name, sobject)
         if key not in fields_cache:
             fields_cache[key] = org_gw.field_names(sobject)
         known = fields_cache[key]
+        match = {}
+        if current:
+            values = gateway.user_fields(account_id, user_id)
+            match = {"contact_id": match_value(values, field_id), "known_user": values is not None}
         return {
+            **match,
             "env": gateway,
             "org": org_gw,
             "person": person,
             "sobject": sobject,
             "field_id": field_id,
-            "contact_id": match_value(values, field_id),
-            "known_user": values is not None,
             "search": rules.party_fields(org.get("contact_search_fields") or [], person, known),
             "display": rules.party_fields(org.get("contact_display_fields") or ["Name"], person, known),
             "profile": rules.party_fields(
@@ -146,10 +154,11 @@ def blueprint(connector) -> Blueprint:
 
     def bind(ctx: dict, env: str, account_id: int, user_id: str, party_id: str) -> dict:
         ctx["env"].set_user_field(account_id, user_id, ctx["field_id"], party_id)
-        user = _social_user(ctx["env"], account_id, user_id)
-        conversations = ctx["env"].user_conversations(account_id, user["id"]) if user else []
-        if conversations:
-            latest = conversations[0]["id"]  # newest first
+        # The user's newest conversation is read after the write, never before: a conversation that
+        # starts in between reads the new match, or is in the list and gets the MATCH-02 follow-up.
+        latest_row = _latest_conversation(ctx["env"], account_id, user_id)
+        if latest_row is not None:
+            latest = latest_row["id"]
             if connector.store.enqueue(
                 PROPAGATE_JOB,
                 conversation_key(env, latest),
@@ -172,7 +181,7 @@ def blueprint(connector) -> Blueprint:
     @bp.post(USER + "/bind")
     def bind_candidate(env: str, account_id: int, user_id: str):
         """MATCH-04: the agent binds a candidate; the user is matched (blue cloud), MATCH-02 follows."""
-        ctx = context(env, account_id, user_id)
+        ctx = context(env, account_id, user_id, current=False)
         party_id = (request.get_json(silent=True) or {}).get("contact_id")
         if fetch(ctx, party_id, []) is None:
             raise Refused(404, f"no {ctx['sobject']} {party_id!r} in the linked org")
@@ -181,12 +190,13 @@ def blueprint(connector) -> Blueprint:
     @bp.post(USER + "/contacts")
     def create_party(env: str, account_id: int, user_id: str):
         """MATCH-05 (MATCH-06): a Contact, or a person Account, created from Alcméon and bound at once."""
-        ctx = context(env, account_id, user_id)
+        ctx = context(env, account_id, user_id, current=False)
         body = request.get_json(silent=True) or {}
         values = body.get("fields") or {}
         if not isinstance(values, dict):
             raise Refused(400, "fields is an object of field API name to value")
-        user = _social_user(ctx["env"], account_id, user_id)
+        seen = _latest_conversation(ctx["env"], account_id, user_id)  # the inbox's name for the user
+        user = seen["social_user"] if seen else None
         record = rules.new_party(values, ctx["person"], (user or {}).get("name") or user_id)
         if ctx["person"]:
             record["RecordTypeId"] = _person_record_type(ctx["org"])
@@ -225,10 +235,21 @@ def blueprint(connector) -> Blueprint:
     return bp
 
 
-def _social_user(gateway, account_id: int, user_id: str) -> dict | None:
-    """The inbox's view of the user (simulator extension, the platform's own data): id and name."""
-    rows = gateway.account_conversations(account_id)
-    return next((c["social_user"] for c in rows if c["social_user"]["user_id"] == user_id), None)
+def _latest_conversation(gateway, account_id: int, user_id: str) -> dict | None:
+    """The user's newest conversation on the account, with the inbox's view of the user (id, name), or
+    None when the user has none among the account's newest RECENT (simulator extension, the platform's
+    own data). The public API names a user only by account and user id (AR 3.6) and the list filters
+    by the platform's user id, so the list is read newest first: its first row of the user is the
+    user's newest conversation. The agent binds from a conversation open in the inbox, most often among
+    the newest, so a short first page usually finds it; the rest of the RECENT rows follow in one page."""
+    before: int | None = None
+    for limit in (FIRST_PAGE, RECENT - FIRST_PAGE):
+        rows = gateway.account_conversations(account_id, limit=limit, before_id=before)
+        found = next((c for c in rows if c["social_user"]["user_id"] == user_id), None)
+        if found is not None or len(rows) < limit:
+            return found
+        before = rows[-1]["id"]
+    return None
 
 
 def _person_record_type(org_gw) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from conn_helpers import route, write
 
 from alcsim.simulators.salesforce.running import trusting_session
@@ -188,3 +190,41 @@ def test_person_account_mode_searches_binds_and_creates_person_accounts(topology
         10,
         what="the match",
     )
+
+
+def env_journal(rt, since: int = 0, env: str = ENV) -> list[dict]:
+    handle = rt.env(env)
+    return handle.session.get(f"{handle.url}/_sim/journal", params={"since": since}).json()["entries"]
+
+
+def test_a_bind_and_its_propagation_take_few_calls_to_alcmeon(topology):
+    """A bind reads the match field, writes the user's field and finds the user's newest conversation in
+    a short page of the account's list, however many conversations the account holds (the agent binds
+    from a conversation open in the inbox); MATCH-02's propagation reads the user's conversations and
+    syncs them again."""
+    for other in range(40):  # the account's list grows; a bind reads no more of it
+        write(topology, ENV, "Brand WhatsApp", f"336130000{other:02d}", "Hola")
+    phone = "33612345674"
+    message = write(topology, ENV, "Brand WhatsApp", phone, "Hola")
+    contact = topology.org(ORG).client().Contact.create({"LastName": "Moreno"})["id"]
+    url = user_url(topology, "Brand WhatsApp", phone)
+    topology.wait_idle()
+    since = max((e["seq"] for e in env_journal(topology)), default=0)
+    inbox(topology).post(f"{url}/bind", json={"contact_id": contact}).raise_for_status()
+    topology.wait_idle()
+    harness = ("/_sim/journal", "/_sim/ext/notifications/stats")  # this test's and wait_idle's polls
+    calls = [e for e in env_journal(topology, since) if not e["path"].startswith(harness)]
+    shown = [(e["method"], e["path"], e["query"]) for e in calls]
+    assert all(e["status"] < 400 for e in calls), shown
+    # The bind: the match field's id, one page of 25 of the account's list, the field write. MATCH-02:
+    # the conversation, the user's conversations, and the sync again (the conversation, its actions),
+    # with the org-linking settings when their cache has expired (connector/sync.py).
+    assert len(calls) <= 8, shown
+    listed = [
+        parse_qs(e["query"])
+        for e in calls
+        if e["path"] == "/_sim/ext/conversations" and "social_user_id" not in e["query"]
+    ]
+    assert [q.get("limit") for q in listed] == [["25"]], shown
+    matched = topology.env(ENV).ext("GET", f"/users/{message['social_user_id']}").json()
+    assert matched["crm_contact_id"] == contact
