@@ -100,8 +100,7 @@ class Batch:
             outcomes.append((record_id, True, None))
         self.store.set_meta(counter, str(number))
         self.store.insert_many(sobject, ready, [name for name in template if name in columns])
-        for row in ready:
-            self.org.changed(sobject, None, row, user_id)
+        self.org.inserted(sobject, ready, user_id)
         return outcomes
 
     @staticmethod

@@ -270,6 +270,22 @@ class Org:
         for listener in list(self.listeners):
             self.store.on_commit(lambda listener=listener: listener(sobject, before, after, user_id))
 
+    def inserted(self, sobject: SObject, rows: list[dict], user_id: str) -> None:
+        """`changed` for records inserted together (Bulk's chunks): the same calls in the same order,
+        with one commit callback for the chunk rather than one a record and listener."""
+        for after in rows:
+            for trigger in list(self.triggers):
+                trigger(sobject, None, after, user_id)
+        listeners = list(self.listeners)
+        if rows and listeners:
+
+            def tell() -> None:
+                for after in rows:
+                    for listener in listeners:
+                        listener(sobject, None, after, user_id)
+
+            self.store.on_commit(tell)
+
     def close(self) -> None:
         if self.package:
             self.package.stop()
