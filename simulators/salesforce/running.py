@@ -55,22 +55,26 @@ class RunningOrg:
     def session(self) -> requests.Session:
         return trusting_session(self.ca_bundle)
 
-    def access_token(self) -> str:
-        """Log in with the client credentials grant, as the connector's integration does."""
-        response = self.session().post(
+    def access_token(self, session: requests.Session | None = None, timeout: float = 30) -> str:
+        """Log in with the client credentials grant, as the connector's integration does (on `session`,
+        kept by the caller, or a new one)."""
+        response = (session or self.session()).post(
             self.token_url,
             data={
                 "grant_type": "client_credentials",
                 "client_id": self.app.client_id,
                 "client_secret": self.app.client_secret,
             },
+            timeout=timeout,
         )
         response.raise_for_status()
         return response.json()["access_token"]
 
-    def password_login(self, user, timeout: float = 10) -> requests.Response:
+    def password_login(
+        self, user, timeout: float = 10, session: requests.Session | None = None
+    ) -> requests.Response:
         """The OAuth password grant as `user` (password and security token appended, SC 1.2), unread."""
-        return self.session().post(
+        return (session or self.session()).post(
             self.token_url,
             data={
                 "grant_type": "password",

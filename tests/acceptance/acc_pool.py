@@ -146,34 +146,13 @@ def stop_quietly(rt: RunningTopology) -> None:
 
 
 def client_credentials(session, running) -> str:
-    """A token for the integration user, as RunningOrg.access_token logs in, on a kept session."""
-    answer = session.post(
-        running.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": running.app.client_id,
-            "client_secret": running.app.client_secret,
-        },
-        timeout=30,
-    )
-    answer.raise_for_status()
-    return answer.json()["access_token"]
+    """A token for the integration user, on a kept session."""
+    return running.access_token(session)
 
 
 def password_grant(session, running, user) -> str:
-    """A token for `user`, as RunningOrg.password_login asks for it (password and security token
-    appended, SC 1.2), on a kept session."""
-    answer = session.post(
-        running.token_url,
-        data={
-            "grant_type": "password",
-            "client_id": running.app.client_id,
-            "client_secret": running.app.client_secret,
-            "username": user.username,
-            "password": user.password + user.security_token,
-        },
-        timeout=30,
-    )
+    """A token for `user` by the password grant, on a kept session."""
+    answer = running.password_login(user, timeout=30, session=session)
     answer.raise_for_status()
     return answer.json()["access_token"]
 
