@@ -86,12 +86,16 @@ class RunningOrg:
             timeout=timeout,
         )
 
-    def client(self, version: str = CURRENT_API_VERSION) -> Salesforce:
-        """An unmodified simple-salesforce client on a fresh session of the integration user."""
+    def client(
+        self, version: str = CURRENT_API_VERSION, session: requests.Session | None = None
+    ) -> Salesforce:
+        """An unmodified simple-salesforce client of the integration user, on `session` (kept by the
+        caller, with its connection) or a fresh one."""
+        session = session or self.session()
         return Salesforce(
             instance_url=self.instance_url,
-            session_id=self.access_token(),
-            session=self.session(),
+            session_id=self.access_token(session),
+            session=session,
             version=version,
         )
 

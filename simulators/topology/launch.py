@@ -247,16 +247,17 @@ class RunningTopology:
         )
         return len(answer.json()["callouts"]) if answer.status_code == 200 else 0
 
-    def agent_client(self, org: str) -> Salesforce:
-        """simple-salesforce as the org's agent user (password grant), whose changes the package reports."""
+    def agent_client(self, org: str, session: requests.Session | None = None) -> Salesforce:
+        """simple-salesforce as the org's agent user (password grant), whose changes the package reports;
+        on `session` when the caller keeps one."""
         running = self.orgs[org]
-        agent = running.org.config.users[1]
-        answer = running.password_login(agent)
+        session = session or running.session()
+        answer = running.password_login(running.org.config.users[1], session=session)
         answer.raise_for_status()
         return Salesforce(
             instance_url=running.instance_url,
             session_id=answer.json()["access_token"],
-            session=running.session(),
+            session=session,
             version="62.0",
         )
 

@@ -145,21 +145,9 @@ def stop_quietly(rt: RunningTopology) -> None:
         pass
 
 
-def client_credentials(session, running) -> str:
-    """A token for the integration user, on a kept session."""
-    return running.access_token(session)
-
-
-def password_grant(session, running, user) -> str:
-    """A token for `user` by the password grant, on a kept session."""
-    answer = running.password_login(user, timeout=30, session=session)
-    answer.raise_for_status()
-    return answer.json()["access_token"]
-
-
 def log_in(session, running) -> None:
     """The integration user's session on `session`, its token sent with every request."""
-    session.headers["Authorization"] = f"Bearer {client_credentials(session, running)}"
+    session.headers["Authorization"] = f"Bearer {running.access_token(session)}"
 
 
 def snapshot(rt: RunningTopology) -> RunningTopology:

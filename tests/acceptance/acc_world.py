@@ -11,12 +11,11 @@ import hmac
 import zlib
 from dataclasses import dataclass, field
 
-from acc_pool import Kept, client_credentials, log_in, password_grant, wait_idle
-from simple_salesforce import Salesforce, format_soql
+from acc_pool import Kept, log_in, wait_idle
+from simple_salesforce import format_soql
 
 from alcsim.connector.widget.backend import widget_signature
 from alcsim.simulators.common.waiting import wait_until
-from alcsim.simulators.salesforce.config import CURRENT_API_VERSION
 from alcsim.simulators.salesforce.running import trusting_session
 from alcsim.simulators.topology.launch import RunningTopology
 
@@ -175,30 +174,18 @@ class World:
         return self.kept.session(key, running)
 
     def admin_client(self, org: str):
-        """simple-salesforce as the integration user (as RunningOrg.client makes it): one login per org
-        and scenario, its session kept (and its connection) as a real client keeps them."""
+        """simple-salesforce as the integration user: one login per org and scenario, its session kept
+        (and its connection) as a real client keeps them, instead of a login per read."""
         if org not in self.clients:
             running = self.rt.org(org)
-            session = self._kept_session(("client", org), running)
-            token = client_credentials(session, running)
-            self.clients[org] = Salesforce(
-                instance_url=running.instance_url,
-                session_id=token,
-                session=session,
-                version=CURRENT_API_VERSION,
-            )
+            self.clients[org] = running.client(session=self._kept_session(("client", org), running))
         return self.clients[org]
 
     def agent_client(self, org: str):
-        """simple-salesforce as the org's agent user, whose changes the package reports (one login, the
-        password grant and API version of RunningTopology.agent_client)."""
+        """simple-salesforce as the org's agent user, whose changes the package reports (one login)."""
         if ("agent", org) not in self.clients:
-            running = self.rt.org(org)
-            session = self._kept_session(("agent", org), running)
-            token = password_grant(session, running, running.org.config.users[1])
-            self.clients[("agent", org)] = Salesforce(
-                instance_url=running.instance_url, session_id=token, session=session, version="62.0"
-            )
+            session = self._kept_session(("agent", org), self.rt.org(org))
+            self.clients[("agent", org)] = self.rt.agent_client(org, session=session)
         return self.clients[("agent", org)]
 
     def org_admin(self, org: str):
