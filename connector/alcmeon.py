@@ -20,6 +20,10 @@ from alcsim.connector.retry import RETRYABLE_STATUS, Permanent, Retryable, parse
 
 EXT = "/_sim/ext"
 CONTACT_FIELD_LABEL = "Salesforce Contact Id"  # docs/assumptions.md: where a match is stored
+# The conversations looked through for a user's newest: the list's default page (200 newest,
+# simulators/alcmeon/README.md), read as a short first page and the rest.
+RECENT = 200
+FIRST_PAGE = 25
 
 
 @dataclass
@@ -215,6 +219,22 @@ class EnvironmentGateway:
         if before_id is not None:
             params["before_id"] = before_id
         return self.call("GET", f"{EXT}/conversations", params=params) or []
+
+    def latest_user_conversation(self, account_id: int, user_id: str) -> dict | None:
+        """The user's newest conversation on the account, in the inbox's view (with the user's id, name
+        and current match), or None when the user has none among the account's newest RECENT. The public
+        API names a user only by account and user id (AR 3.6) and the list filters by the platform's user
+        id, so the list is read newest first: its first row of the user is the user's newest. An agent
+        binds from a conversation open in the inbox, most often among the newest, so a short first page
+        usually finds it; the rest of the RECENT rows follow in one page."""
+        before: int | None = None
+        for limit in (FIRST_PAGE, RECENT - FIRST_PAGE):
+            rows = self.account_conversations(account_id, limit=limit, before_id=before)
+            found = next((c for c in rows if c["social_user"]["user_id"] == user_id), None)
+            if found is not None or len(rows) < limit:
+                return found
+            before = rows[-1]["id"]
+        return None
 
     def agent_by_email(self, email: str, name: str | None = None) -> int:
         """The active agent account with this e-mail, created when missing (POST /accounts, AR 3.5)."""

@@ -163,35 +163,41 @@ def resync(connector, env: str, conversation_id: int, source: str) -> None:
 
 
 class PropagateHandler:
-    """`match.propagate` jobs: a bind made from Alcméon links the user's records in the org (MATCH-02)."""
+    """`match.propagate` jobs: a bind made from Alcméon links the user's records in the org (MATCH-02).
+    The job is state-based: it reads the user's newest conversation and current match when it runs, so
+    the newest of a user's jobs covers the older ones and a rebind's follow-up links the new party."""
 
     def __init__(self, connector):
         self.connector = connector
 
     def __call__(self, groups: list[list[Job]]) -> list[Outcome]:
-        outcomes = []
-        for group in groups:
-            payload = group[-1].payload
-            try:
-                conversation = self.connector.environment(payload["env"]).conversation(
-                    payload["conversation_id"]
-                )
-                message = propagate(
-                    self.connector,
-                    payload["env"],
-                    payload["org"],
-                    conversation,
-                    payload["party_id"],
-                    f"bind:{group[-1].id}",
-                )
-                outcomes.append(Outcome.done(message))
-            except Retryable as exc:
-                outcomes.append(Outcome("retry", str(exc), exc.retry_after))
-            except Permanent as exc:
-                outcomes.append(
-                    Outcome("error", str(exc), info={"conversation_id": payload.get("conversation_id")})
-                )
-        return outcomes
+        return [self._group(group) for group in groups]
+
+    def _group(self, group: list[Job]) -> Outcome:
+        payload = group[-1].payload
+        env = payload["env"]
+        info = {"conversation_id": payload.get("conversation_id")}
+        try:
+            env_gw = self.connector.environment(env)
+            if "user_id" in payload:
+                conversation = env_gw.latest_user_conversation(payload["account_id"], payload["user_id"])
+                if conversation is None:
+                    return Outcome.done("the user has no conversation to link")
+                info["conversation_id"] = conversation["id"]
+                party_id = conversation["social_user"]["crm_contact_id"]
+            else:  # a job queued before the job read the match itself (a kept --data-dir)
+                conversation = env_gw.conversation(payload["conversation_id"])
+                party_id = payload["party_id"]
+            if not party_id:
+                return Outcome.done("the user is matched to nobody")
+            message = propagate(
+                self.connector, env, payload["org"], conversation, party_id, f"bind:{group[-1].id}"
+            )
+        except Retryable as exc:
+            return Outcome("retry", str(exc), exc.retry_after, info)
+        except Permanent as exc:
+            return Outcome("error", str(exc), info=info)
+        return Outcome.done(message)
 
 
 def register(connector) -> None:

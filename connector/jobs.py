@@ -14,3 +14,8 @@ STATE_BASED = frozenset({ACTION_JOB})
 def conversation_key(env: str, conversation_id) -> str:
     """The ordering key shared by both directions: one conversation of one environment."""
     return f"{env}:{conversation_id}"
+
+
+def user_key(env: str, account_id: int, user_id: str) -> str:
+    """The ordering key of a social user's match follow-ups (MATCH-02 after a bind from Alcméon)."""
+    return f"{env}:account:{account_id}:user:{user_id}"

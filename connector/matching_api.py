@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import base64
 import hmac
+import uuid
 
 from flask import Blueprint, jsonify, request
 
 from alcsim.connector import matching as rules
 from alcsim.connector.app import Refused
-from alcsim.connector.jobs import PROPAGATE_JOB, conversation_key
+from alcsim.connector.jobs import PROPAGATE_JOB, user_key
+from alcsim.connector.retry import Retryable
 from alcsim.connector.rules import to_salesforce as sync_rules
 from alcsim.connector.rules.to_alcmeon import match_value
 from alcsim.connector.soql import is_id, soql
 
 USER = "/matching/<env>/accounts/<int:account_id>/users/<user_id>"
 MAX_CANDIDATES = 20
-# The conversations a bind looks through for the user's: the list's default page (200 newest,
-# simulators/alcmeon/README.md), read as a short first page and the rest (`_latest_conversation`).
-RECENT = 200
-FIRST_PAGE = 25
 
 
 def blueprint(connector) -> Blueprint:
@@ -153,30 +151,32 @@ def blueprint(connector) -> Blueprint:
         )
 
     def bind(ctx: dict, env: str, account_id: int, user_id: str, party_id: str) -> dict:
-        ctx["env"].set_user_field(account_id, user_id, ctx["field_id"], party_id)
-        # The user's newest conversation is read after the write, never before: a conversation that
-        # starts in between reads the new match, or is in the list and gets the MATCH-02 follow-up.
-        latest_row = _latest_conversation(ctx["env"], account_id, user_id)
-        if latest_row is not None:
-            latest = latest_row["id"]
-            if connector.store.enqueue(
-                PROPAGATE_JOB,
-                conversation_key(env, latest),
-                f"bind:{env}:{account_id}:{user_id}:{party_id}",
-                {
-                    "env": env,
-                    "org": ctx["org"].endpoint.name,
-                    "conversation_id": latest,
-                    "party_id": party_id,
-                },
-            ):
-                connector.engine.wake()
+        try:
+            ctx["env"].set_user_field(account_id, user_id, ctx["field_id"], party_id)
+        except Retryable:
+            # A write whose answer was lost may have been applied: the follow-up reads the match back,
+            # so it links the records if it was and changes nothing if it was not.
+            follow_up(env, ctx["org"].endpoint.name, account_id, user_id)
+            raise
+        follow_up(env, ctx["org"].endpoint.name, account_id, user_id)
         return {
             "cloud": "blue",
             "contact_id": party_id,
             "object": ctx["sobject"],
             "org_id": ctx["org"].organization_id,
         }
+
+    def follow_up(env: str, org: str, account_id: int, user_id: str) -> None:
+        """MATCH-02 after a bind, as a durable job of the user's (connector/callouts.py): it finds the
+        user's newest conversation and current match when it runs, so no read of Alcméon stands between
+        the write and the job, and a bind whose answer failed still has its records linked."""
+        if connector.store.enqueue(
+            PROPAGATE_JOB,
+            user_key(env, account_id, user_id),
+            f"bind:{env}:{account_id}:{user_id}:{uuid.uuid4()}",  # each bind is an event of its own
+            {"env": env, "org": org, "account_id": account_id, "user_id": user_id},
+        ):
+            connector.engine.wake()
 
     @bp.post(USER + "/bind")
     def bind_candidate(env: str, account_id: int, user_id: str):
@@ -195,7 +195,7 @@ def blueprint(connector) -> Blueprint:
         values = body.get("fields") or {}
         if not isinstance(values, dict):
             raise Refused(400, "fields is an object of field API name to value")
-        seen = _latest_conversation(ctx["env"], account_id, user_id)  # the inbox's name for the user
+        seen = ctx["env"].latest_user_conversation(account_id, user_id)  # the inbox's name for the user
         user = seen["social_user"] if seen else None
         record = rules.new_party(values, ctx["person"], (user or {}).get("name") or user_id)
         if ctx["person"]:
@@ -233,23 +233,6 @@ def blueprint(connector) -> Blueprint:
         return jsonify(body)
 
     return bp
-
-
-def _latest_conversation(gateway, account_id: int, user_id: str) -> dict | None:
-    """The user's newest conversation on the account, with the inbox's view of the user (id, name), or
-    None when the user has none among the account's newest RECENT (simulator extension, the platform's
-    own data). The public API names a user only by account and user id (AR 3.6) and the list filters
-    by the platform's user id, so the list is read newest first: its first row of the user is the
-    user's newest conversation. The agent binds from a conversation open in the inbox, most often among
-    the newest, so a short first page usually finds it; the rest of the RECENT rows follow in one page."""
-    before: int | None = None
-    for limit in (FIRST_PAGE, RECENT - FIRST_PAGE):
-        rows = gateway.account_conversations(account_id, limit=limit, before_id=before)
-        found = next((c for c in rows if c["social_user"]["user_id"] == user_id), None)
-        if found is not None or len(rows) < limit:
-            return found
-        before = rows[-1]["id"]
-    return None
 
 
 def _person_record_type(org_gw) -> str:

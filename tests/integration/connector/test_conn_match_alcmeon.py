@@ -228,3 +228,46 @@ def test_a_bind_and_its_propagation_take_few_calls_to_alcmeon(topology):
     assert [q.get("limit") for q in listed] == [["25"]], shown
     matched = topology.env(ENV).ext("GET", f"/users/{message['social_user_id']}").json()
     assert matched["crm_contact_id"] == contact
+
+
+def test_a_bind_links_the_records_though_alcmeon_fails_right_after_the_write(topology):
+    """MATCH-02 follows a bind as a durable job: Alcméon answering 502 to the reads after the match was
+    written (the chaos run's case) delays the records' link, never loses it; the bind itself answers."""
+    phone = "33612345675"
+    message = write(topology, ENV, "Brand WhatsApp", phone, "Hola")
+    route(topology, ENV, message["task_id"], "Salesforce agents")
+    topology.wait_for_record(ORG, message["scoped_id"])
+    contact = topology.org(ORG).client().Contact.create({"LastName": "Navarro"})["id"]
+    handle = topology.env(ENV)
+    fault = {"kind": "error", "path": r"^/_sim/ext/conversations$", "status": 502, "times": 4}
+    handle.session.post(f"{handle.url}/_sim/faults", json=fault).raise_for_status()
+    since = max((e["seq"] for e in env_journal(topology)), default=0)
+    bound = inbox(topology).post(
+        f"{user_url(topology, 'Brand WhatsApp', phone)}/bind", json={"contact_id": contact}
+    )
+    assert bound.status_code == 200, bound.text
+    topology.wait_for_record(ORG, message["scoped_id"], lambda r: r["alcmeon__Contact__c"] == contact)
+    listed = [e["status"] for e in env_journal(topology, since) if e["path"] == "/_sim/ext/conversations"]
+    assert listed[:5] == [502, 502, 502, 502, 200]
+    topology.wait_idle()
+    assert topology.admin("GET", "/sync-errors").json() == []
+
+
+def test_a_rebind_links_the_users_records_to_the_last_party(topology):
+    """Two binds in a row: the follow-ups read the match when they run, so the records end on the
+    second party, as Alcméon does."""
+    phone = "33612345676"
+    message = write(topology, ENV, "Brand WhatsApp", phone, "Hola")
+    route(topology, ENV, message["task_id"], "Salesforce agents")
+    topology.wait_for_record(ORG, message["scoped_id"])
+    client = topology.org(ORG).client()
+    first, second = (client.Contact.create({"LastName": name})["id"] for name in ("Vidal", "Serra"))
+    url = user_url(topology, "Brand WhatsApp", phone)
+    for party in (first, second):
+        inbox(topology).post(f"{url}/bind", json={"contact_id": party}).raise_for_status()
+    topology.wait_idle()
+    record = topology.wait_for_record(ORG, message["scoped_id"], lambda r: r["alcmeon__Contact__c"] == second)
+    assert record["alcmeon__Contact__c"] == second
+    assert (
+        topology.env(ENV).ext("GET", f"/users/{message['social_user_id']}").json()["crm_contact_id"] == second
+    )
