@@ -198,10 +198,10 @@ def env_journal(rt, since: int = 0, env: str = ENV) -> list[dict]:
 
 
 def test_a_bind_and_its_propagation_take_few_calls_to_alcmeon(topology):
-    """A bind reads the match field, writes the user's field and finds the user's newest conversation in
-    a short page of the account's list, however many conversations the account holds (the agent binds
-    from a conversation open in the inbox); MATCH-02's propagation reads the user's conversations and
-    syncs them again."""
+    """A bind reads the match field's id and writes the user's field; MATCH-02's follow-up finds the
+    user's newest conversation in a short page of the account's list, however many conversations the
+    account holds (the agent binds from a conversation open in the inbox), reads the user's
+    conversations and syncs them again."""
     for other in range(40):  # the account's list grows; a bind reads no more of it
         write(topology, ENV, "Brand WhatsApp", f"336130000{other:02d}", "Hola")
     phone = "33612345674"
@@ -216,9 +216,9 @@ def test_a_bind_and_its_propagation_take_few_calls_to_alcmeon(topology):
     calls = [e for e in env_journal(topology, since) if not e["path"].startswith(harness)]
     shown = [(e["method"], e["path"], e["query"]) for e in calls]
     assert all(e["status"] < 400 for e in calls), shown
-    # The bind: the match field's id, one page of 25 of the account's list, the field write. MATCH-02:
-    # the conversation, the user's conversations, and the sync again (the conversation, its actions),
-    # with the org-linking settings when their cache has expired (connector/sync.py).
+    # The bind: the match field's id, the field write. MATCH-02's job: one page of 25 of the account's
+    # list, the user's conversations, and the sync again (the conversation, its actions), with the
+    # org-linking settings when their cache has expired (connector/sync.py).
     assert len(calls) <= 8, shown
     listed = [
         parse_qs(e["query"])
