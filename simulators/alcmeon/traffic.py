@@ -15,12 +15,15 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import requests
-from faker import Faker
 
 from alcsim.simulators.alcmeon import content
 from alcsim.simulators.alcmeon.content import CustomerProfile
+
+if TYPE_CHECKING:
+    from faker import Faker  # made by content.new_faker, which loads Faker on the first customer
 
 # A brand without a market language is multi-country: who writes on each channel, and in what language.
 CHANNEL_LOCALES = {

@@ -14,8 +14,8 @@ import socket
 import threading
 from pathlib import Path
 
+from cheroot import connections, wsgi
 from cheroot import server as cheroot_server
-from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 from cheroot.workers import threadpool
 
@@ -156,6 +156,42 @@ class _Workers(threadpool.ThreadPool):
         super().stop(timeout)
 
 
+class _Connections(connections.ConnectionManager):
+    """cheroot's select loop, which a stop ends at once: cheroot's own `stop` waits for the loop's next
+    timeout (its expiration interval), then polls every 10 ms for the loop to end, tens of milliseconds
+    each time a connector or a fake stops. Here a connection to the listening socket, made once the stop is
+    asked for, wakes the loop, and the stop waits for the loop's own end."""
+
+    def __init__(self, server):
+        super().__init__(server)
+        self.ended = threading.Event()
+
+    def run(self, expiration_interval):
+        try:
+            super().run(expiration_interval)
+        finally:
+            self.ended.set()
+
+    def stop(self):
+        self._stop_requested = True
+        if self._serving:
+            try:
+                socket.create_connection(self.server.bind_addr[:2], timeout=1).close()
+            except OSError:  # then the loop ends at its next timeout
+                pass
+            self.ended.wait(timeout=5)
+        super().stop()
+
+    def _from_server_socket(self, server_socket):
+        if self._stop_requested:  # the wake-up's connection (or a client's, too late): closed unanswered
+            try:
+                server_socket.accept()[0].close()
+            except OSError:
+                pass
+            return None
+        return super()._from_server_socket(server_socket)
+
+
 KEEP_ALIVE_CONNECTIONS = 256  # idle keep-alive connections a server holds (cheroot's default: 10)
 
 
@@ -172,6 +208,12 @@ class _Server(wsgi.Server):
         # cheroot keeps 10 idle keep-alive connections and closes every further one after its answer, so a
         # client pool larger than that pays a TLS handshake per request; a real org keeps them open.
         self.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
+
+    def prepare(self):
+        super().prepare()
+        # The manager `prepare` made, replaced by one whose stop wakes the loop (its selector closed first).
+        self._connections.close()
+        self._connections = _Connections(self)
 
     @classmethod
     def prepare_socket(cls, bind_addr, family, type, proto, nodelay, ssl_adapter, reuse_port=False):  # noqa: A002
@@ -217,8 +259,6 @@ class ServerThread:
         self.ca = ca or (local_ca() if tls else None)
         self._server = _Server((host, port), app, numthreads=threads, server_name="alcsim")
         self._server.ConnectionClass = _Connection
-        # The select loop wakes this often to notice stop(); cheroot's half second slows every test teardown.
-        self._server.expiration_interval = 0.05
         if tls:
             self._server.ssl_adapter = ssl_adapter(self.ca)
         try:

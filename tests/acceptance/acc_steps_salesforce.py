@@ -226,8 +226,15 @@ def channel_data(world: World, customer: str, text: str):
 def case_in_queue(world: World, customer: str, queue: str):
     org = world.org_of_queue(queue)
     queue_id = world.queue_id(org, queue)
-    case = world.admin_client(org).Case.get(world.case_of(customer, org))
-    assert case["OwnerId"] == queue_id, case["OwnerId"]
+    case_id = world.case_of(customer, org)
+    # The record may be made before the connector applies the team's queue (a message and a routing are
+    # two jobs): the Case is owned by whoever made it until the queue reaches it (automation.py).
+    wait_until(
+        lambda: world.admin_client(org).Case.get(case_id)["OwnerId"] == queue_id,
+        TIMEOUT,
+        POLL,
+        f"{customer}'s Case in {queue}",
+    )
 
 
 @then(re(WHO + r"'s Case is assigned to the Salesforce agent of the " + ORG + r" org"))
