@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import threading
+import weakref
 from datetime import UTC, datetime
 
 import pytest
@@ -110,6 +113,28 @@ def test_server_thread_serves_https_with_the_local_ca_and_stops():
         assert server.url.startswith("https://127.0.0.1:")
     with pytest.raises(requests.exceptions.ConnectionError):
         session.get(f"{server.url}/hello", timeout=2)
+
+
+def test_a_stopped_server_leaves_nothing_behind_and_its_app_is_freed():
+    """cheroot files each server's statistics in `logging.statistics`; a stopped server takes them away, so
+    its app (in the fakes: an org and its store) is freed. Stopping ends every thread it started, at once
+    from its select loop, and a server that never served stops too."""
+    app = Flask("t")
+    app.get("/hello")(lambda: {"hello": "world"})
+    threads_before = set(threading.enumerate())
+    server = ServerThread(app).start()
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = local_ca().ca_bundle
+    assert session.get(f"{server.url}/hello").json() == {"hello": "world"}
+    session.close()
+    server.stop()
+    assert [t.name for t in set(threading.enumerate()) - threads_before if t.is_alive()] == []
+    ServerThread(Flask("never served")).stop()
+    freed = weakref.ref(app)
+    del app, server
+    gc.collect()
+    assert freed() is None
 
 
 def test_a_streamed_route_is_checked_against_its_own_limit_and_left_unread():
