@@ -15,7 +15,7 @@ from alcsim.simulators.demo.model import Story, Where
 from alcsim.simulators.demo.scene import Scene
 
 TIMEOUT = 20.0
-POLL = 0.1
+POLL = 0.05  # a check is a few reads of the fakes, asked only while a step is running
 
 
 @dataclass
