@@ -12,7 +12,7 @@ import pytest
 # runs walks all of them: at the default thresholds the collector took 7% of the suite's CPU time (about 26
 # of 350 seconds over two workers) and 1.1 of 15 seconds in the acceptance suite, with most young objects
 # collected only to be freed by their reference counts soon after. Collected ten times less often, it takes
-# a third of that; a process holds a few more megabytes of garbage between collections.
+# under half of that; a process holds a few more megabytes of garbage between collections.
 THRESHOLDS = (10_000, 20, 10)
 
 
