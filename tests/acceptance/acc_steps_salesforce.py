@@ -226,24 +226,19 @@ def channel_data(world: World, customer: str, text: str):
 def case_in_queue(world: World, customer: str, queue: str):
     org = world.org_of_queue(queue)
     queue_id = world.queue_id(org, queue)
-    case_id = world.case_of(customer, org)
     # The record may be made before the connector applies the team's queue (a message and a routing are
     # two jobs): the Case is owned by whoever made it until the queue reaches it (automation.py).
-    wait_until(
-        lambda: world.admin_client(org).Case.get(case_id)["OwnerId"] == queue_id,
-        TIMEOUT,
-        POLL,
-        f"{customer}'s Case in {queue}",
-    )
+    wait_for_owner(world, org, world.case_of(customer, org), queue_id, f"{customer}'s Case in {queue}")
 
 
 @then(re(WHO + r"'s Case is assigned to the Salesforce agent of the " + ORG + r" org"))
 def case_assigned(world: World, customer: str, org: str):
     agent = world.agent_user(org)["Id"]
-    case_id = world.case_of(customer, org)
-    wait_until(
-        lambda: world.admin_client(org).Case.get(case_id)["OwnerId"] == agent, TIMEOUT, POLL, "Omni routing"
-    )
+    wait_for_owner(world, org, world.case_of(customer, org), agent, "Omni routing")
+
+
+def wait_for_owner(world: World, org: str, case_id: str, owner: str, what: str) -> None:
+    wait_until(lambda: world.admin_client(org).Case.get(case_id)["OwnerId"] == owner, TIMEOUT, POLL, what)
 
 
 @then(re(WHO + r'\'s Case waits in the "(?P<queue>\w+)" queue'))
